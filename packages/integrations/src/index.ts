@@ -1,0 +1,10 @@
+/**
+ * @khitomer/integrations — one small interface per outside system and its real adapter.
+ * Nothing outside this package imports jira.js, octokit, simple-git or openai.
+ */
+export * from './adf.js';
+export * from './code-host.js';
+export * from './errors.js';
+export * from './git-workspace.js';
+export * from './issue-tracker.js';
+export * from './llm-client.js';

@@ -1,0 +1,83 @@
+import type { AdfDocument } from './adf.js';
+
+/** A Jira issue as the product needs it. */
+export interface TrackerIssue {
+  key: string;
+  id: string;
+  projectKey: string;
+  summary: string;
+  /** Description as plain text (ADF rendered to text, hidden content stripped). */
+  description: string;
+  /** Status name, e.g. `Ready for Development`. */
+  status: string;
+  /** ISO timestamp of the last update. */
+  updated: string;
+  /** ISO timestamp of creation. */
+  created: string;
+  /** ISO timestamp when the status last changed (`statuscategorychangedate` or changelog), if known. */
+  statusChangedAt: string | null;
+  /** Raw values of any extra fields requested (keyed by field id). */
+  fields: Record<string, unknown>;
+  /** Parent key for sub-tasks. */
+  parentKey: string | null;
+  issueType: string;
+}
+
+/** A comment on an issue. */
+export interface TrackerComment {
+  id: string;
+  /** Plain text of the ADF body. */
+  text: string;
+  created: string;
+  /** Marker found in the comment (see {@link IssueTracker.addComment}), if any. */
+  marker: string | null;
+}
+
+/** A field of the Jira instance (`/rest/api/3/field`). */
+export interface TrackerField {
+  id: string;
+  name: string;
+  custom: boolean;
+}
+
+/** Search options. */
+export interface SearchOptions {
+  /** Field ids to return in `TrackerIssue.fields` in addition to the standard ones. */
+  extraFields?: string[];
+  /** Page size per request (the adapter pages with nextPageToken until done). */
+  pageSize?: number;
+  /** Stop after this many issues. */
+  limit?: number;
+}
+
+/**
+ * The issue tracker (Jira Cloud REST v3). Every method throws `IntegrationError`:
+ * retryable codes for 429/5xx/network, non-retryable for 4xx.
+ */
+export interface IssueTracker {
+  /** Checks credentials and reachability (`GET /myself`). */
+  ping(signal?: AbortSignal): Promise<void>;
+  /** All fields of the instance. */
+  listFields(): Promise<TrackerField[]>;
+  /** Runs JQL through the enhanced search endpoint, following `nextPageToken`. */
+  searchIssues(jql: string, options?: SearchOptions): Promise<TrackerIssue[]>;
+  /** One issue; `extraFields` as in search. */
+  getIssue(key: string, extraFields?: string[]): Promise<TrackerIssue>;
+  /**
+   * Adds an ADF comment. With `marker`, the marker is embedded so {@link listComments} can find it
+   * (used to post a comment exactly once).
+   */
+  addComment(key: string, body: AdfDocument, options?: { marker?: string }): Promise<{ id: string }>;
+  /** All comments, oldest first. */
+  listComments(key: string): Promise<TrackerComment[]>;
+  /**
+   * Moves the issue through the transition whose target status is `statusName` (case-insensitive).
+   * Returns false, without error, when no such transition is available; true when moved or
+   * already in that status.
+   */
+  transitionTo(key: string, statusName: string): Promise<boolean>;
+  /** Adds (or updates, by `globalId`) a remote link. Idempotent per globalId. */
+  addRemoteLink(key: string, link: { url: string; title: string; globalId: string }): Promise<void>;
+  /** When the issue last entered `statusName` (from the changelog); null if never. */
+  statusEnteredAt(key: string, statusName: string): Promise<string | null>;
+}

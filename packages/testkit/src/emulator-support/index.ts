@@ -1,0 +1,3 @@
+export * from './faults.js';
+export * from './http-server.js';
+export * from './request-log.js';

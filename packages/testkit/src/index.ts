@@ -1,0 +1,1 @@
+export * from './emulator-support/index.js';
