@@ -1,11 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// Source-first resolution of workspace packages (see each package.json "exports").
-const conditions = ['@khitomer/source', 'node', 'import', 'module', 'default'];
+/**
+ * Source-first resolution of workspace packages so tests need no build: every `exports` entry's
+ * `@khitomer/source` target becomes an alias. Aliases (not resolve conditions) keep Node's own
+ * resolution of node_modules untouched — Temporal's CJS deps (protobufjs/long) break otherwise.
+ */
+function workspaceAliases(): { find: RegExp; replacement: string }[] {
+  const aliases: { find: RegExp; replacement: string }[] = [];
+  for (const group of ['apps', 'packages']) {
+    for (const dir of fs.readdirSync(group)) {
+      const manifest = path.join(group, dir, 'package.json');
+      if (!fs.existsSync(manifest)) continue;
+      const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8')) as {
+        name: string;
+        exports?: Record<string, Record<string, string>>;
+      };
+      for (const [subpath, targets] of Object.entries(pkg.exports ?? {})) {
+        const source = targets['@khitomer/source'];
+        if (!source) continue;
+        const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
+        aliases.push({
+          find: new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`),
+          replacement: path.resolve(group, dir, source),
+        });
+      }
+    }
+  }
+  return aliases;
+}
 
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@khitomer/source'] } },
+  resolve: { alias: workspaceAliases() },
   test: {
     // Temporal's native worker does not work in threads.
     pool: 'forks',

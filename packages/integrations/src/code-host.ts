@@ -44,5 +44,9 @@ export interface CodeHost {
   /** Creates a PR; `conflict` when one already exists for the head. */
   createPullRequest(repo: RepositoryRef, pr: NewPullRequest): Promise<PullRequestInfo>;
   /** Updates title/body of a PR. */
-  updatePullRequest(repo: RepositoryRef, number: number, patch: { title?: string; body?: string }): Promise<PullRequestInfo>;
+  updatePullRequest(
+    repo: RepositoryRef,
+    number: number,
+    patch: { title?: string; body?: string },
+  ): Promise<PullRequestInfo>;
 }

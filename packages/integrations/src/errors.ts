@@ -65,7 +65,9 @@ export class IntegrationError extends Error {
 
 /** Type guard usable across package copies (checks the shape, not the prototype). */
 export function isIntegrationError(err: unknown): err is IntegrationError {
-  return err instanceof Error && err.name === 'IntegrationError' && typeof (err as { code?: unknown }).code === 'string';
+  return (
+    err instanceof Error && err.name === 'IntegrationError' && typeof (err as { code?: unknown }).code === 'string'
+  );
 }
 
 /** Maps an HTTP status to an error code. */

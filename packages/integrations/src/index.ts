@@ -3,8 +3,15 @@
  * Nothing outside this package imports jira.js, octokit, simple-git or openai.
  */
 export * from './adf.js';
+export * from './adf-text.js';
 export * from './code-host.js';
 export * from './errors.js';
+export * from './git/index.js';
 export * from './git-workspace.js';
+export * from './github/index.js';
 export * from './issue-tracker.js';
+export * from './jira/index.js';
+export * from './llm/index.js';
 export * from './llm-client.js';
+export type { Logger } from './logger.js';
+export type { RetryPolicy } from './retry.js';

@@ -64,8 +64,10 @@ export interface IssueTracker {
   /** One issue; `extraFields` as in search. */
   getIssue(key: string, extraFields?: string[]): Promise<TrackerIssue>;
   /**
-   * Adds an ADF comment. With `marker`, the marker is embedded so {@link listComments} can find it
-   * (used to post a comment exactly once).
+   * Adds an ADF comment. With `marker`, the marker is stored with the comment (comment property
+   * `khitomer`) so {@link listComments} can find it, and the call is idempotent: when a comment
+   * with that marker already exists its id is returned and nothing is posted (used to post a
+   * comment exactly once, also across activity retries).
    */
   addComment(key: string, body: AdfDocument, options?: { marker?: string }): Promise<{ id: string }>;
   /** All comments, oldest first. */

@@ -1,0 +1,1 @@
+export { createGitWorkspace, type GitWorkspaceOptions } from './simple-git-workspace.js';

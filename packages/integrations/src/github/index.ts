@@ -1,0 +1,1 @@
+export { createGitHubCodeHost, type GitHubCodeHostOptions } from './github-code-host.js';

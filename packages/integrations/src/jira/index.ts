@@ -1,0 +1,1 @@
+export { createJiraIssueTracker, type JiraIssueTrackerOptions } from './jira-issue-tracker.js';

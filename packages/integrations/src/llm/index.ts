@@ -1,0 +1,1 @@
+export { createOpenAiLlmClient, type OpenAiLlmClientOptions } from './openai-llm-client.js';
