@@ -2,6 +2,7 @@ import { HttpException } from 'jira.js';
 import { describe, expect, it } from 'vitest';
 import { IntegrationError } from '../errors.js';
 import { toJiraError } from './jira-errors.js';
+import { createJiraIssueTracker } from './jira-issue-tracker.js';
 
 const TOKEN = 'jira-secret-token-123';
 
@@ -62,8 +63,7 @@ describe('toJiraError', () => {
 });
 
 describe('createJiraIssueTracker', () => {
-  it('rejects an invalid base URL with bad_input', async () => {
-    const { createJiraIssueTracker } = await import('./jira-issue-tracker.js');
+  it('rejects an invalid base URL with bad_input', () => {
     expect(() => createJiraIssueTracker({ baseUrl: 'not a url', username: 'u', apiToken: 't' })).toThrow(
       expect.objectContaining({ code: 'bad_input' }),
     );
