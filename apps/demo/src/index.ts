@@ -1,0 +1,2 @@
+/** The local end-to-end demo (`pnpm demo`). */
+export * from './demo.js';
