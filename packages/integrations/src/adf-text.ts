@@ -5,37 +5,21 @@
  * unknown node types). Used for ticket descriptions, comments and anything sent to the model.
  */
 
+import { MAX_TICKET_INPUT_CHARS, sanitizeTicketText } from './untrusted-text.js';
+
 type JsonObject = Record<string, unknown>;
 
 /** Nesting deeper than this is dropped (guards against stack exhaustion on hostile input). */
 const MAX_DEPTH = 64;
 
-/** HTML comments, also unterminated ones (which hide everything up to the end). */
-const HTML_COMMENT = /<!--[\s\S]*?(?:--!?>|$)/g;
-
-/**
- * Characters that render as nothing: control and format characters plus Unicode's
- * Default_Ignorable_Code_Point set (zero-width space/joiners, bidi embeddings/overrides/isolates,
- * word joiner, BOM, soft hyphen, tag characters used for "ASCII smuggling", variation selectors,
- * combining grapheme joiner, Hangul fillers). Newline and tab are kept.
- */
-const INVISIBLE = /(?![\n\t])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
-
 /**
  * Removes hidden content from plain text: HTML comments, invisible Unicode characters; normalises
- * line breaks (CRLF, U+2028/U+2029), trims trailing spaces and collapses runs of blank lines.
+ * line breaks, tidies whitespace and bounds the length (see {@link sanitizeTicketText}, which this
+ * delegates to with a generous cap so a multi-megabyte description stays bounded).
  * Pure; never throws. Code that merely contains `<!--` loses that part too (safety first).
  */
 export function sanitizeText(input: string): string {
-  return input
-    .replace(/\r\n?|[\u2028\u2029]/g, '\n')
-    .replace(INVISIBLE, '')
-    .replace(HTML_COMMENT, '')
-    .split('\n')
-    .map((line) => line.replace(/[ \t]+$/, ''))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return sanitizeTicketText(input, { maxChars: MAX_TICKET_INPUT_CHARS });
 }
 
 function asObject(value: unknown): JsonObject | null {

@@ -15,3 +15,4 @@ export * from './llm/index.js';
 export * from './llm-client.js';
 export type { Logger } from './logger.js';
 export type { RetryPolicy } from './retry.js';
+export * from './untrusted-text.js';

@@ -3,6 +3,7 @@
  * output, transient faults retried with bounded backoff, one re-ask when the answer is unusable.
  */
 import type { ImplementationPlan } from '@khitomer/contracts';
+import type { FenceOptions } from '@khitomer/integrations';
 import {
   type IntegrationError,
   isIntegrationError,
@@ -13,7 +14,6 @@ import {
 } from '@khitomer/integrations';
 import { capPlan, PLAN_SCHEMA_NAME, PlanParseError, parsePlan, planByteLength, planJsonSchema } from './plan-schema.js';
 import { buildPlannerMessages, buildRepairMessages, type PlanRequest } from './prompts.js';
-import type { FenceOptions } from './ticket-text.js';
 
 /** One log method, pino style: object first, fixed message. */
 export type PlannerLogFn = (obj: Record<string, unknown>, msg?: string) => void;

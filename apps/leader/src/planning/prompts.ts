@@ -4,8 +4,13 @@
  */
 import type { RepositoryRef } from '@khitomer/contracts';
 import type { LlmMessage } from '@khitomer/integrations';
+import {
+  type FenceOptions,
+  fenceUntrusted,
+  sanitizeTicketText,
+  UNTRUSTED_FENCE_EXPLANATION,
+} from '@khitomer/integrations';
 import { PLAN_LIMITS } from './plan-schema.js';
-import { type FenceOptions, fenceUntrusted, sanitizeTicketText, UNTRUSTED_FENCE_EXPLANATION } from './ticket-text.js';
 
 /** Caps of the ticket fields in the prompt, in characters. */
 export const PROMPT_LIMITS = {

@@ -13,7 +13,7 @@
  * GitHub API, whatever host the value names.
  */
 import type { RepositoryRef } from '@khitomer/contracts';
-import { stripInvisible } from '../planning/ticket-text.js';
+import { stripInvisible } from '@khitomer/integrations';
 
 /** Result of {@link parseRepositoryReference}. */
 export type RepositoryReferenceResult =

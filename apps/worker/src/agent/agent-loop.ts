@@ -6,7 +6,7 @@
 import type { ImplementationPlan } from '@khitomer/contracts';
 import type { LlmClient, LlmMessage } from '@khitomer/integrations';
 import type { AgentTicket } from './agent-prompt.js';
-import { buildContextMessage, buildSystemPrompt, createFence } from './agent-prompt.js';
+import { buildContextMessage, buildSystemPrompt } from './agent-prompt.js';
 import type { ContextWindowLimits } from './context-window.js';
 import { clipToolResult, compactConversation, conversationChars, DEFAULT_CONTEXT_LIMITS } from './context-window.js';
 import type { RepoGuidance } from './repo-guidance.js';
@@ -116,10 +116,9 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   throwIfAborted(signal);
   const guidance = options.guidance ?? (await collectRepoGuidance(workspaceDir));
   const guidanceText = formatRepoGuidance(guidance);
-  const fence = createFence([ticket.key, ticket.summary, ticket.description, JSON.stringify(plan), guidanceText]);
   const messages: LlmMessage[] = [
-    { role: 'system', content: buildSystemPrompt(fence, maxSteps) },
-    { role: 'user', content: buildContextMessage(fence, ticket, plan, guidanceText) },
+    { role: 'system', content: buildSystemPrompt(maxSteps) },
+    { role: 'user', content: buildContextMessage(ticket, plan, guidanceText) },
   ];
 
   let steps = 0;

@@ -1,7 +1,7 @@
 /**
- * Ticket text is untrusted: it is cleaned before it reaches a model and wrapped in a fence the
- * text cannot close. Deliberately free of imports (Node globals only) so the worker's agent can
- * reuse it, or it can move into a shared package unchanged.
+ * Text from outside (tickets, plans derived from them, repository guidance) is untrusted: it is
+ * cleaned before it reaches a model and wrapped in a fence the text cannot close. Shared by the
+ * leader's planner, the worker's agent and the Jira adapter. Free of imports (Node globals only).
  */
 
 /** Default cap of a sanitised text, in characters (UTF-16 code units; ≈ 20 KB of ASCII). */
@@ -32,7 +32,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const LINE_BREAKS = /\r\n?|[\u0085\u2028\u2029]/g;
 // Horizontal whitespace other than tab: NBSP, en/em spaces, ideographic space, …
 const ODD_SPACES = /[\p{Zs}]/gu;
-const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+const HTML_COMMENT = /<!--[\s\S]*?(?:--!?>|$)/g;
 const COMMENT_OPENER = /<!--/g;
 const INDENT_CAP = 32;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fenceUntrusted, MAX_TICKET_TEXT_CHARS, sanitizeTicketText, stripInvisible } from './ticket-text.js';
+import { fenceUntrusted, MAX_TICKET_TEXT_CHARS, sanitizeTicketText, stripInvisible } from './untrusted-text.js';
 
 describe('sanitizeTicketText', () => {
   const cases: [string, string, string][] = [
