@@ -44,7 +44,41 @@ export interface WorkflowOptions {
   jiraBaseUrl: string;
   /** How many fresh-clone attempts before the run fails (host lost, etc.). Default 3. */
   maxWorkspaceAttempts?: number;
+  /** Activity timeouts; each absent field takes its {@link DEFAULT_WORKFLOW_TIMEOUTS} value. */
+  timeouts?: Partial<WorkflowTimeouts>;
 }
+
+/**
+ * Activity timeouts of `ImplementationWorkflow`, in milliseconds. The host-queue values decide how
+ * fast a dead worker is noticed: heartbeat timeout + first retry interval + schedule-to-start.
+ */
+export interface WorkflowTimeouts {
+  /** Schedule-to-start of every clone-bound activity (host queue); not retried: the next attempt starts elsewhere. */
+  hostScheduleToStartMs: number;
+  /** Heartbeat timeout of clone-bound activities (they heartbeat every few seconds while alive). */
+  heartbeatMs: number;
+  /** Start-to-close of `prepareWorkspace` (clone + branch). */
+  prepareWorkspaceMs: number;
+  /** Start-to-close of `implementChanges` (the agent loop). */
+  implementChangesMs: number;
+  /** Start-to-close of `commitAndPush` (secret scan, commit, push). */
+  commitAndPushMs: number;
+  /** Start-to-close of Jira/GitHub calls (`notifyJira`, `openPullRequest`, `updateJira`, `getHostQueue`). */
+  externalCallMs: number;
+  /** First retry interval of retried activities (doubles per attempt, capped at 30 s). */
+  retryInitialIntervalMs: number;
+}
+
+/** Production defaults: a dead host is noticed within heartbeat + retry + schedule-to-start ≈ 51 s. */
+export const DEFAULT_WORKFLOW_TIMEOUTS: Readonly<WorkflowTimeouts> = Object.freeze({
+  hostScheduleToStartMs: 30_000,
+  heartbeatMs: 20_000,
+  prepareWorkspaceMs: 10 * 60_000,
+  implementChangesMs: 60 * 60_000,
+  commitAndPushMs: 5 * 60_000,
+  externalCallMs: 2 * 60_000,
+  retryInitialIntervalMs: 1_000,
+});
 
 /** Input of `ImplementationWorkflow`. */
 export interface ImplementationWorkflowInput {

@@ -1,0 +1,62 @@
+/**
+ * The activities of `ImplementationWorkflow` (PRODUCT.md §5.1), one file per step, combined here
+ * with their dependencies. Every activity runs through `runStep`: run-scoped logging and the one
+ * error mapping at the boundary.
+ */
+import {
+  HOST_ACTIVITY_NAMES,
+  type HostActivities,
+  type ImplementationActivities,
+  SHARED_ACTIVITY_NAMES,
+  type SharedActivities,
+} from '../workflows/activity-types.js';
+import type { ActivityDeps } from './activity-deps.js';
+import { cleanupWorkspace } from './cleanup-workspace.js';
+import { commitAndPush } from './commit-and-push.js';
+import { getHostQueue } from './get-host-queue.js';
+import { implementChanges } from './implement-changes.js';
+import { notifyJira } from './notify-jira.js';
+import { openPullRequest } from './open-pull-request.js';
+import { prepareWorkspace } from './prepare-workspace.js';
+import { runStep } from './run-step.js';
+import { runTests } from './run-tests.js';
+import { updateJira } from './update-jira.js';
+
+export type { ActivityDeps } from './activity-deps.js';
+export { toActivityFailure } from './error-mapping.js';
+export { renderEventComment, renderFinalComment } from './jira-comments.js';
+export { pullRequestTitle, renderPullRequestBody } from './pull-request-body.js';
+export { workspaceDirFor } from './workspace-path.js';
+
+/**
+ * All activities, bound to `deps`. Names are the contract's (PRODUCT.md §5.1). Each activity's
+ * TSDoc (in its own file) says what it throws and whether that is retried. Creating them does no I/O.
+ */
+export function createActivities(deps: ActivityDeps): ImplementationActivities {
+  return {
+    getHostQueue: async () => runStep(deps, 'getHostQueue', undefined, async () => getHostQueue(deps)),
+    notifyJira: (input) => runStep(deps, 'notifyJira', input.jiraIssueKey, (ctx) => notifyJira(deps, ctx, input)),
+    openPullRequest: (input) =>
+      runStep(deps, 'openPullRequest', input.jiraIssueKey, (ctx) => openPullRequest(deps, ctx, input)),
+    updateJira: (input) => runStep(deps, 'updateJira', input.jiraIssueKey, (ctx) => updateJira(deps, ctx, input)),
+    prepareWorkspace: (input) =>
+      runStep(deps, 'prepareWorkspace', input.jiraIssueKey, (ctx) => prepareWorkspace(deps, ctx, input)),
+    runTests: (input) => runStep(deps, 'runTests', input.jiraIssueKey, (ctx) => runTests(deps, ctx, input)),
+    implementChanges: (input) =>
+      runStep(deps, 'implementChanges', input.ticket.key, (ctx) => implementChanges(deps, ctx, input)),
+    commitAndPush: (input) =>
+      runStep(deps, 'commitAndPush', input.jiraIssueKey, (ctx) => commitAndPush(deps, ctx, input)),
+    cleanupWorkspace: (input) =>
+      runStep(deps, 'cleanupWorkspace', undefined, (ctx) => cleanupWorkspace(deps, ctx, input)),
+  };
+}
+
+/** The activities of the shared task queue. Pure. */
+export function sharedActivitiesOf(all: ImplementationActivities): SharedActivities {
+  return Object.fromEntries(SHARED_ACTIVITY_NAMES.map((name) => [name, all[name]])) as unknown as SharedActivities;
+}
+
+/** The clone-bound activities of the host queue. Pure. */
+export function hostActivitiesOf(all: ImplementationActivities): HostActivities {
+  return Object.fromEntries(HOST_ACTIVITY_NAMES.map((name) => [name, all[name]])) as unknown as HostActivities;
+}

@@ -1,0 +1,169 @@
+/**
+ * The worker process's Temporal side: one Worker on the shared task queue (workflows and the
+ * shared activities) and one on this host's own queue (the clone-bound activities), the Temporal
+ * Runtime bridged into pino, and `/metrics` (our metrics plus the SDK's).
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { KhitomerConfig } from '@khitomer/config';
+import { createMetricsRegistry, type Logger, startMetricsServer } from '@khitomer/observability';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities, hostActivitiesOf, sharedActivitiesOf } from './activities/index.js';
+import { createAdapters, type WorkerAdapters } from './adapters.js';
+import { fetchSdkMetrics, installTemporalRuntime } from './temporal-runtime.js';
+import { createWorkerMetrics } from './worker-metrics.js';
+import { bundleImplementationWorkflows } from './workflow-bundle.js';
+
+/** Default time in-flight work gets to finish after shutdown was requested, in ms. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+/**
+ * Longest gap between heartbeats sent to the server, in ms. Cancellation reaches an activity only
+ * in a heartbeat's answer, so this bounds how fast a cancel stops the agent or a test run.
+ */
+const MAX_HEARTBEAT_THROTTLE_MS = 1_000;
+
+/** Options of {@link startWorkerRuntime}. */
+export interface WorkerRuntimeOptions {
+  config: KhitomerConfig;
+  /** Root logger (secrets redacted); the runtime and activities log through children. */
+  logger: Logger;
+  /** A connection to reuse (not closed by `shutdown`); one is opened to TEMPORAL_ADDRESS otherwise. */
+  connection?: NativeConnection;
+  /** A prebuilt workflow bundle (tests bundle once per file); bundled at start otherwise. */
+  workflowBundle?: WorkflowBundleOption;
+  /** Port of `/metrics` (0 = any free one); METRICS_PORT otherwise. */
+  metricsPort?: number;
+  /** Adapters to use; the real ones for `config` otherwise. */
+  adapters?: WorkerAdapters;
+  /** Time in-flight work gets after `shutdown()` before it is cancelled, in ms (default 30 000). */
+  shutdownGraceMs?: number;
+  /** Serve the Temporal SDK's Prometheus metrics through `/metrics` too (default true). */
+  temporalSdkMetrics?: boolean;
+}
+
+/** A running worker runtime. */
+export interface WorkerRuntime {
+  /** This host's own task queue (clone-bound activities). */
+  hostQueue: string;
+  /** URL of `/metrics`. */
+  metricsUrl: string;
+  /** Settles when both workers have stopped; rejects when one of them crashed. */
+  done: Promise<void>;
+  /**
+   * Stops polling, lets in-flight work finish within the grace period (then cancels it; clone-bound
+   * activities are then retried elsewhere by the workflow), closes `/metrics` and the owned
+   * connection. Idempotent; never rejects.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** A task queue name unique to this process: `<TASK_QUEUE>.host.<hostname>.<pid>.<random>`. Impure (random). */
+export function hostQueueName(taskQueue: string): string {
+  const host = os
+    .hostname()
+    .replace(/[^A-Za-z0-9-]/g, '-')
+    .slice(0, 40);
+  return `${taskQueue}.host.${host}.${process.pid}.${randomUUID().slice(0, 8)}`;
+}
+
+function stopWorker(worker: Worker): void {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+}
+
+/**
+ * Starts both workers and `/metrics`.
+ * @throws when Temporal is unreachable, the workflow code does not bundle, or the metrics port
+ *   cannot be bound (everything started so far is stopped first). Not retried.
+ */
+export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const { config, logger } = options;
+  const log = logger.child({ component: 'worker-runtime' });
+  const temporal = await installTemporalRuntime(logger, { sdkMetrics: options.temporalSdkMetrics ?? true });
+  const ownConnection = options.connection === undefined;
+  const connection =
+    options.connection ??
+    (await NativeConnection.connect({ address: config.temporal.address }).catch((err: unknown) => {
+      throw new Error(`cannot connect to Temporal at ${config.temporal.address}`, { cause: err });
+    }));
+  const workers: Worker[] = [];
+  try {
+    const hostQueue = hostQueueName(config.temporal.taskQueue);
+    const adapters = options.adapters ?? createAdapters(config, logger);
+    const registry = createMetricsRegistry('worker');
+    const metrics = createWorkerMetrics(registry);
+    const activities = createActivities({
+      ...adapters,
+      logger,
+      metrics,
+      hostQueue,
+      workspaceRoot: config.workspaceDir,
+      jira: { inProgressStatus: config.jira.inProgressStatus, reviewStatus: config.jira.reviewStatus },
+      gitAuthor: { name: config.git.authorName, email: config.git.authorEmail },
+      secretValues: config.secretValues,
+    });
+    const workflowBundle = options.workflowBundle ?? { code: (await bundleImplementationWorkflows(logger)).code };
+    const common = {
+      connection,
+      namespace: config.temporal.namespace,
+      shutdownGraceTime: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+      maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE_MS,
+    };
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: config.temporal.taskQueue,
+        workflowBundle,
+        activities: sharedActivitiesOf(activities),
+      }),
+    );
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: hostQueue,
+        activities: hostActivitiesOf(activities),
+        maxConcurrentActivityTaskExecutions: config.worker.concurrency,
+      }),
+    );
+    const server = await startMetricsServer([registry], {
+      port: options.metricsPort ?? config.metrics.port,
+      extra: () => fetchSdkMetrics(temporal.sdkMetricsUrl),
+    });
+
+    const done = Promise.all(
+      workers.map((worker) =>
+        worker.run().catch((err: unknown) => {
+          log.error({ error: err instanceof Error ? err.message : String(err) }, 'worker stopped with an error');
+          for (const other of workers) stopWorker(other);
+          throw err;
+        }),
+      ),
+    ).then(() => undefined);
+    done.catch(() => undefined);
+    log.info(
+      { taskQueue: config.temporal.taskQueue, hostQueue, metricsUrl: server.url, namespace: config.temporal.namespace },
+      'worker started',
+    );
+
+    let stopping: Promise<void> | undefined;
+    return {
+      hostQueue,
+      metricsUrl: server.url,
+      done,
+      shutdown() {
+        stopping ??= (async () => {
+          log.info({ hostQueue }, 'worker shutting down');
+          for (const worker of workers) stopWorker(worker);
+          await done.catch(() => undefined);
+          await server.close();
+          if (ownConnection) await connection.close().catch(() => undefined);
+          log.info({ hostQueue }, 'worker stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    for (const worker of workers) stopWorker(worker);
+    if (ownConnection) await connection.close().catch(() => undefined);
+    throw err;
+  }
+}
