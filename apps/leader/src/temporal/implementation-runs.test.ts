@@ -14,6 +14,10 @@ describe('page tokens', () => {
   });
 });
 
+/** Proto timestamps are typed with Long; decoded ones may carry plain numbers, which the mapper accepts. */
+type RawTimestamp = NonNullable<Parameters<typeof runInfoFromRaw>[0]['startTime']>;
+const timestamp = (seconds: number, nanos: number) => ({ seconds, nanos }) as unknown as RawTimestamp;
+
 describe('runInfoFromRaw', () => {
   it('maps status codes, timestamps and keyword search attributes', () => {
     const keyword = (value: string) => ({
@@ -23,8 +27,8 @@ describe('runInfoFromRaw', () => {
     const info = runInfoFromRaw({
       execution: { workflowId: 'khitomer-KHI-1', runId: 'r1' },
       status: 4,
-      startTime: { seconds: 1_900_000_000, nanos: 5_000_000 },
-      closeTime: { seconds: 1_900_000_060, nanos: 0 },
+      startTime: timestamp(1_900_000_000, 5_000_000),
+      closeTime: timestamp(1_900_000_060, 0),
       searchAttributes: { indexedFields: { JiraIssueKey: keyword('KHI-1'), Repository: keyword('acme/app') } },
     });
     expect(info).toEqual({
