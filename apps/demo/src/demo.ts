@@ -1,4 +1,3 @@
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { loadConfig } from '@khitomer/config';
 import { statusQuery, type WorkflowStatus, workflowIdFor } from '@khitomer/contracts';
 import { startLeader } from '@khitomer/leader';
@@ -7,6 +6,7 @@ import { CALCULATOR_TICKET, calculatorFixScenario } from '@khitomer/testkit/scen
 import { startEmulatorStack } from '@khitomer/testkit/stack';
 import { startDevServer } from '@khitomer/testkit/temporal';
 import { startWorkerRuntime } from '@khitomer/worker';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { freePort } from './free-port.js';
 
 /** Options of {@link runDemo}. */
@@ -61,8 +61,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       repository: 'acme/calculator',
     });
     if (!realModel) stack.llm.addScenario(jiraIssueKey, calculatorFixScenario());
-    out(`${elapsed()}  emulators up: Jira ${stack.jira.url}, GitHub ${stack.github.url}, LLM ${realModel ? 'real OpenAI model' : stack.llm.url}`);
-    out(`${elapsed()}  seeded ${jiraIssueKey} "${CALCULATOR_TICKET.summary}" (Ready for Development) on repository acme/calculator`);
+    out(
+      `${elapsed()}  emulators up: Jira ${stack.jira.url}, GitHub ${stack.github.url}, LLM ${realModel ? 'real OpenAI model' : stack.llm.url}`,
+    );
+    out(
+      `${elapsed()}  seeded ${jiraIssueKey} "${CALCULATOR_TICKET.summary}" (Ready for Development) on repository acme/calculator`,
+    );
 
     const env: Record<string, string | undefined> = {
       ...stack.env,
