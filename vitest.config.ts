@@ -58,6 +58,20 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Fault, kill and restart suites: they start their own Temporal servers and worker
+          // processes, so they run one file at a time after the other projects (see package.json).
+          name: 'chaos',
+          include: ['{apps,packages}/*/src/**/*.chaos.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          globalSetup: ['packages/testkit/src/temporal/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });
