@@ -127,6 +127,13 @@ export interface TestResult {
   outputTail: string;
   /** Failing test count when the runner's summary could be parsed. */
   failing?: number;
+  /**
+   * Whether the command ran without outside network (own network namespace). False when the worker
+   * could not isolate it (no `unshare` permission). Absent from results of older workers.
+   */
+  networkIsolated?: boolean;
+  /** Whether the command ran in its own PID namespace, unable to see other processes. Absent as above. */
+  processesIsolated?: boolean;
 }
 
 /** What the `status` query returns (PRODUCT.md §5.2); keys are part of the contract. */

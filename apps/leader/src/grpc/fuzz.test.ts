@@ -3,6 +3,7 @@ import { createLogger } from '@khitomer/observability';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeWorkflowService } from '../api-schemas/fake-workflow-service.js';
+import { grpcRequestObject, LEADER_METHODS } from '../security/fuzz-arbitraries.js';
 import { createLeaderClient, type GrpcServer, type LeaderClient, type LeaderMethod, startGrpcServer } from './index.js';
 
 const TOKEN = 'fuzz-token';
@@ -14,36 +15,8 @@ const DOCUMENTED = new Set([
   status.ALREADY_EXISTS,
   status.FAILED_PRECONDITION,
 ]);
-const METHODS: LeaderMethod[] = [
-  'StartWorkflow',
-  'GetWorkflowStatus',
-  'CancelWorkflow',
-  'GetProcessedTasks',
-  'ApprovePlan',
-  'RejectPlan',
-];
-
-const text = fc.oneof(
-  fc.constantFrom('', ' ', 'PROJ-1', 'khitomer-PROJ-1', 'acme', 'main', 'a..b', '\u0000', 'x'.repeat(2001)),
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-);
-
-/** A request object with any subset of any leader request's fields, typed as the proto wants. */
-const requestObject = fc.record(
-  {
-    jira_ticket_id: text,
-    repository_owner: text,
-    repository_name: text,
-    base_branch: text,
-    force: fc.boolean(),
-    workflow_id: text,
-    reason: text,
-    limit: fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.constantFrom(0, 1, 1000, 1001)),
-    page_token: text,
-  },
-  { requiredKeys: [] },
-);
+const METHODS = LEADER_METHODS;
+const requestObject = grpcRequestObject();
 
 function rawCall(client: Client, method: LeaderMethod, bytes: Uint8Array): Promise<number> {
   const metadata = new Metadata();

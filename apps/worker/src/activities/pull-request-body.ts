@@ -4,12 +4,17 @@
  */
 import type { ImplementationPlan, TestResult } from '@khitomer/contracts';
 import type { OpenPullRequestInput } from '../workflows/activity-types.js';
-import { beforeAfterLabel, testCountLabel, testsStillFail, testVerdict } from './test-summary.js';
+import { beforeAfterLabel, sandboxLabel, testCountLabel, testsStillFail, testVerdict } from './test-summary.js';
 
 /** GitHub rejects bodies over 65 536 characters; stay well below. */
 export const MAX_PR_BODY_CHARS = 60_000;
 /** Lines of test output shown per run. */
 const TAIL_LINES = 40;
+/**
+ * Changed files listed by name; the rest are counted. Keeps the sections after the list (tests,
+ * tokens) inside {@link MAX_PR_BODY_CHARS} however many files changed.
+ */
+export const MAX_LISTED_FILES = 100;
 
 /** `<KEY>: <summary>` on one line. Pure. */
 export function pullRequestTitle(jiraIssueKey: string, summary: string): string {
@@ -52,10 +57,23 @@ function planSection(plan: ImplementationPlan): string {
   ].join('\n');
 }
 
+function changedFilesSection(changed: OpenPullRequestInput['changedFiles']): string {
+  if (changed.length === 0) return '- (no files)';
+  const listed = changed.slice(0, MAX_LISTED_FILES).map((f) => `- \`${inline(f.path)}\` (${f.status})`);
+  const rest = changed.length - listed.length;
+  if (rest > 0) listed.push(`- … and ${rest} more (see the diff)`);
+  return [`${changed.length} ${changed.length === 1 ? 'file' : 'files'} changed:`, '', ...listed].join('\n');
+}
+
 function testRow(label: string, result: TestResult | null): string {
   if (result === null) return `| ${label} | — | — | not run |`;
   const exit = result.exitCode === null ? '—' : String(result.exitCode);
   return `| ${label} | \`${inline(result.command)}\` | ${exit} | ${testVerdict(result)}, ${testCountLabel(result)} |`;
+}
+
+function sandboxLines(baseline: TestResult | null, final: TestResult | null): string[] {
+  const label = sandboxLabel(baseline, final);
+  return label === undefined ? [] : [`**Test sandbox:** ${label}`, ''];
 }
 
 function tailBlock(label: string, result: TestResult | null): string {
@@ -91,10 +109,7 @@ export function renderPullRequestBody(input: OpenPullRequestInput): string {
       ].join('\n'),
     );
   }
-  const files =
-    input.changedFiles.length > 0
-      ? input.changedFiles.map((f) => `- \`${inline(f.path)}\` (${f.status})`).join('\n')
-      : '- (no files)';
+  const files = changedFilesSection(input.changedFiles);
   const tokens = input.planTokensUsed + input.agentTokensUsed;
   const body = [
     `Implements [${input.jiraIssueKey}](${input.jiraUrl}): ${inline(input.summary)}`,
@@ -117,6 +132,7 @@ export function renderPullRequestBody(input: OpenPullRequestInput): string {
     testRow('before (baseline)', input.baselineTests),
     testRow('after', input.finalTests),
     '',
+    ...sandboxLines(input.baselineTests, input.finalTests),
     tailBlock('After', input.finalTests),
     '',
     tailBlock('Before', input.baselineTests),

@@ -7,7 +7,10 @@ import type { StepContext } from './step-context.js';
 import { keepHeartbeating } from './step-context.js';
 import { workspaceDirFor } from './workspace-path.js';
 
-/** The contract's `TestResult` of a local run: local-only fields dropped, tail already ≤ 4 KB. Pure. */
+/**
+ * The contract's `TestResult` of a local run: local-only fields dropped (the sandbox flags are kept
+ * for the report), tail already ≤ 4 KB. Pure.
+ */
 export function toTestResult(local: LocalTestResult): TestResult {
   return {
     command: local.command,
@@ -18,6 +21,7 @@ export function toTestResult(local: LocalTestResult): TestResult {
     durationMs: local.durationMs,
     outputTail: local.outputTail,
     ...(local.failing === undefined ? {} : { failing: local.failing }),
+    ...(local.detected ? { networkIsolated: local.networkIsolated, processesIsolated: local.processesIsolated } : {}),
   };
 }
 

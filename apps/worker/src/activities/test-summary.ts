@@ -30,3 +30,19 @@ export function testVerdict(result: TestResult | null): string {
 export function testsStillFail(final: TestResult | null): boolean {
   return final === null || !final.passed;
 }
+
+/**
+ * How the test commands were sandboxed (PRODUCT.md §7), in one line, from the final run or else
+ * the baseline; `undefined` when no test command ran or the worker did not report it. Pure.
+ */
+export function sandboxLabel(baseline: TestResult | null, final: TestResult | null): string | undefined {
+  const result = [final, baseline].find((r) => r?.detected === true && r.networkIsolated !== undefined);
+  if (!result) return undefined;
+  const network = result.networkIsolated
+    ? 'no network access (own network namespace)'
+    : 'network NOT isolated: this worker may not create namespaces (unshare), so the tests had its network access';
+  const processes = result.processesIsolated
+    ? 'other processes invisible (own PID namespace)'
+    : 'other processes of the worker visible';
+  return `scrubbed environment; ${network}; ${processes}.`;
+}

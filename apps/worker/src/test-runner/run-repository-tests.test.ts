@@ -27,6 +27,7 @@ function fakeRunner(exitCodes: Record<string, number>) {
       durationMs: 1000,
       outputTail: `${options.command} output`,
       networkIsolated: options.isolateNetwork !== false,
+      processesIsolated: true,
       totalOutputBytes: 10,
       capturedOutputBytes: 10,
       longOutputTail: `${options.command} output`,

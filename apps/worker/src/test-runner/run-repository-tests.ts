@@ -36,6 +36,7 @@ export function notDetectedResult(detection: Extract<TestCommandDetection, { det
     durationMs: 0,
     outputTail: detection.reason,
     networkIsolated: false,
+    processesIsolated: false,
     totalOutputBytes: 0,
     capturedOutputBytes: 0,
     longOutputTail: detection.reason,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,28 @@ async function waitFor(condition: () => boolean | Promise<boolean>, what: string
   }
 }
 
+/**
+ * Host pids of live processes whose command line contains `marker`. Commands may run in their own
+ * PID namespace, where `$!` is not the pid the test sees, so processes are found by a unique argument.
+ */
+function livePidsWith(marker: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(marker) && isAlive(Number(name))) {
+        pids.push(Number(name));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** A `sleep` duration unique to one test, so its process can be found under /proc. */
+const uniqueSleep = (): string => `300.${process.pid}${Math.floor(Math.random() * 1e6)}`;
+
 const fileExists = (p: string) =>
   stat(p).then(
     () => true,
@@ -74,37 +96,40 @@ describe('runTestCommand', () => {
 
   it('kills the whole process group on timeout, including a forked grandchild ignoring SIGTERM', async () => {
     const pidFile = path.join(dir, 'grandchild.pid');
+    const sleep = uniqueSleep();
     const result = await runTestCommand({
       dir,
-      command: `trap '' TERM; sleep 300 & echo $! > '${pidFile}'; wait`,
+      command: `trap '' TERM; sleep ${sleep} & echo $! > '${pidFile}'; wait`,
       timeoutMs: 1500,
       killGraceMs: 200,
     });
     expect(result).toMatchObject({ exitCode: null, passed: false, timedOut: true });
     expect(result.outputTail).toMatch(/timed out after 1500 ms/);
-    const pid = await readPid(pidFile);
-    await waitFor(() => !isAlive(pid), `grandchild ${pid} to die`);
+    expect(await readPid(pidFile)).toBeGreaterThan(0); // the grandchild did start
+    await waitFor(() => livePidsWith(sleep).length === 0, 'the grandchild to die');
   });
 
   it('kills background processes left behind when the command ends', async () => {
     const pidFile = path.join(dir, 'bg.pid');
+    const sleep = uniqueSleep();
     const result = await runTestCommand({
       dir,
-      command: `sleep 300 & echo $! > '${pidFile}'; exit 0`,
+      command: `sleep ${sleep} & echo $! > '${pidFile}'; exit 0`,
       timeoutMs: 120_000,
     });
     expect(result).toMatchObject({ exitCode: 0, passed: true, timedOut: false });
-    const pid = await readPid(pidFile);
-    await waitFor(() => !isAlive(pid), `background process ${pid} to die`);
+    expect(await readPid(pidFile)).toBeGreaterThan(0);
+    await waitFor(() => livePidsWith(sleep).length === 0, 'the background process to die');
   });
 
   it('on abort kills the process group and throws the abort reason', async () => {
     const pidFile = path.join(dir, 'abort.pid');
+    const sleep = uniqueSleep();
     const controller = new AbortController();
     const reason = new Error('cancelled by workflow');
     const run = runTestCommand({
       dir,
-      command: `sleep 300 & echo $! > '${pidFile}'; wait`,
+      command: `sleep ${sleep} & echo $! > '${pidFile}'; wait`,
       timeoutMs: 120_000,
       signal: controller.signal,
     });
@@ -112,11 +137,10 @@ describe('runTestCommand', () => {
       async () => (await fileExists(pidFile)) && (await readFile(pidFile, 'utf8')).trim() !== '',
       'the pid file',
     );
-    const pid = await readPid(pidFile);
-    expect(isAlive(pid)).toBe(true);
+    await waitFor(() => livePidsWith(sleep).length === 1, 'the grandchild to be visible');
     controller.abort(reason);
     await expect(run).rejects.toBe(reason);
-    await waitFor(() => !isAlive(pid), `grandchild ${pid} to die`);
+    await waitFor(() => livePidsWith(sleep).length === 0, 'the grandchild to die');
   });
 
   it('rejects at once when the signal is already aborted', async () => {

@@ -1,8 +1,9 @@
 /**
  * Runs one shell command for the tests of a clone (PRODUCT.md §7): in its own process group, with
- * a scrubbed environment, without network where the machine allows it, with output kept in a
- * bounded ring buffer, and with the whole group killed on timeout, cancellation, or when the main
- * command ends and leaves background processes behind.
+ * a scrubbed environment, without network and without sight of other processes (own network and
+ * PID namespaces) where the machine allows it, with output kept in a bounded ring buffer, and with
+ * the whole group killed on timeout, cancellation, or when the main command ends and leaves
+ * background processes behind.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,6 +27,8 @@ export const LONG_OUTPUT_TAIL_BYTES = 16 * 1024;
 export interface LocalTestResult extends TestResult {
   /** True when the command ran in a network namespace without outside network. */
   networkIsolated: boolean;
+  /** True when the command ran in its own PID namespace (other processes invisible to it). */
+  processesIsolated: boolean;
   /** Bytes the command wrote to stdout + stderr in total. */
   totalOutputBytes: number;
   /** Bytes held in the ring buffer at the end (≤ its capacity). */
@@ -54,7 +57,10 @@ export interface RunTestCommandOptions {
   signal?: AbortSignal;
   /** PATH/HOME/LANG overrides; HOME defaults to a fresh temporary directory removed afterwards. */
   env?: TestEnvOverrides;
-  /** Run without network when possible (default true). Dependency installs pass false. */
+  /**
+   * Run without network when possible (default true). Dependency installs pass false; they still
+   * run in their own PID namespace when the machine allows it.
+   */
   isolateNetwork?: boolean;
   /** Time between SIGTERM and SIGKILL of the group, in ms (default 5000). */
   killGraceMs?: number;
@@ -87,10 +93,17 @@ export async function runTestCommand(options: RunTestCommandOptions): Promise<Lo
   const ownHome =
     options.env?.HOME === undefined ? await mkdtemp(path.join(tmpdir(), 'khitomer-test-home-')) : undefined;
   const env = buildTestEnv(ownHome ?? '', options.env);
+  const probed = await probeNetworkIsolation(env.PATH);
+  // Commands that need the network (dependency installs) still get their own PID namespace.
   const isolation =
     options.isolateNetwork === false
-      ? { available: false, prefix: [] as string[], loopback: false }
-      : await probeNetworkIsolation(env.PATH);
+      ? {
+          available: false,
+          prefix: probed.processPrefix,
+          loopback: false,
+          processesIsolated: probed.processPrefix.length > 0,
+        }
+      : probed;
   const script = isolation.available && isolation.loopback ? `${LOOPBACK_UP}\n${command}` : command;
   const [file, ...args] = [...isolation.prefix, '/bin/sh', '-c', script];
   const output = new OutputTail(options.tailCapacityBytes ?? DEFAULT_TAIL_CAPACITY);
@@ -160,7 +173,15 @@ export async function runTestCommand(options: RunTestCommandOptions): Promise<Lo
   }
   const durationMs = Math.round(performance.now() - started);
   logger?.info(
-    { durationMs, exitCode, timedOut, aborted, outputBytes: output.totalBytes, networkIsolated: isolation.available },
+    {
+      durationMs,
+      exitCode,
+      timedOut,
+      aborted,
+      outputBytes: output.totalBytes,
+      networkIsolated: isolation.available,
+      processesIsolated: isolation.processesIsolated,
+    },
     'test command finished',
   );
   if (aborted) signal?.throwIfAborted();
@@ -180,6 +201,7 @@ export async function runTestCommand(options: RunTestCommandOptions): Promise<Lo
     outputTail,
     ...(failing === undefined ? {} : { failing }),
     networkIsolated: isolation.available,
+    processesIsolated: isolation.processesIsolated,
     totalOutputBytes: output.totalBytes,
     capturedOutputBytes: output.retainedBytes,
     longOutputTail: tailOf(text + note, OUTPUT_TAIL_LINES, LONG_OUTPUT_TAIL_BYTES),
