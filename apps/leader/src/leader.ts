@@ -4,6 +4,7 @@
  * adapters; integration tests call it with emulator-backed ones and port 0.
  */
 import type { KhitomerConfig } from '@khitomer/config';
+import type { WorkflowOptions } from '@khitomer/contracts';
 import type { CodeHost, IssueTracker, LlmClient } from '@khitomer/integrations';
 import { createMetricsRegistry, type Logger } from '@khitomer/observability';
 import { Client, Connection } from '@temporalio/client';
@@ -49,6 +50,12 @@ export interface LeaderOptions {
   pollConcurrency?: number;
   /** How long runs wait for plan approval, in ms. Default 7 days. */
   approvalTimeoutMs?: number;
+  /**
+   * Run knobs no environment variable sets: activity timeouts and fresh-clone attempts (the
+   * workflow's defaults when absent). Reliability tests shorten them so a killed worker is noticed
+   * within seconds.
+   */
+  workflowOverrides?: Pick<WorkflowOptions, 'timeouts' | 'maxWorkspaceAttempts'>;
 }
 
 /** A running leader. */
@@ -95,7 +102,7 @@ export async function startLeader(options: LeaderOptions): Promise<Leader> {
   const starter = createRunStarter({
     planner,
     runs,
-    settings: runSettingsFromConfig(config, options.approvalTimeoutMs),
+    settings: { ...runSettingsFromConfig(config, options.approvalTimeoutMs), ...options.workflowOverrides },
     logger: logger.child({ component: 'starter' }),
   });
   const service = createTemporalWorkflowService({

@@ -8,7 +8,7 @@ import os from 'node:os';
 import type { KhitomerConfig } from '@khitomer/config';
 import { createMetricsRegistry, type Logger, startMetricsServer } from '@khitomer/observability';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { createActivities, hostActivitiesOf, sharedActivitiesOf } from './activities/index.js';
+import { createActivities, createWorkspaceSlots, hostActivitiesOf, sharedActivitiesOf } from './activities/index.js';
 import { createAdapters, type WorkerAdapters } from './adapters.js';
 import { fetchSdkMetrics, installTemporalRuntime } from './temporal-runtime.js';
 import { createWorkerMetrics } from './worker-metrics.js';
@@ -96,6 +96,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       logger,
       metrics,
       hostQueue,
+      workspaceSlots: createWorkspaceSlots(config.worker.concurrency),
       workspaceRoot: config.workspaceDir,
       jira: { inProgressStatus: config.jira.inProgressStatus, reviewStatus: config.jira.reviewStatus },
       gitAuthor: { name: config.git.authorName, email: config.git.authorEmail },

@@ -27,6 +27,8 @@ export const FailureTypes = {
   ApprovalTimedOut: 'ApprovalTimedOut',
   /** The worker holding the clone is gone; the workflow starts a fresh attempt. */
   HostLost: 'HostLost',
+  /** The worker asked for a host queue hosts as many runs as it may; retried (elsewhere or later). */
+  HostBusy: 'HostBusy',
   /** 409 or an equivalent state conflict (e.g. a push whose lease went stale). Non-retryable. */
   Conflict: 'Conflict',
   /** A transient fault (429, 5xx, network, timeout) surfaced after in-process retries. Retryable. */

@@ -1,1 +1,2 @@
 export * from './emulator-support/index.js';
+export * from './processes/index.js';

@@ -3,11 +3,18 @@
  * the poller found the ticket or an API caller asked for it.
  */
 import type { ImplementationPlan, RepositoryRef } from '@khitomer/contracts';
-import type { TrackerIssue } from '@khitomer/integrations';
+import { sanitizeTicketText, type TrackerIssue } from '@khitomer/integrations';
 import type { Logger } from '@khitomer/observability';
 import type { Planner } from '../planning/planner.js';
 import type { ImplementationRuns, StartedRun } from '../temporal/implementation-runs.js';
 import { type RunSettings, workflowOptionsFor } from './workflow-options.js';
+
+/**
+ * Longest ticket description put into a run's input, in characters (the workflow caps what the
+ * agent sees at the same size). The input lands in workflow history, where Temporal refuses
+ * payloads over 2 MB; the Jira adapter alone lets up to 1M characters (3 MB of UTF-8) through.
+ */
+export const MAX_RUN_DESCRIPTION_CHARS = 24_000;
 
 /** What to start. */
 export interface StartTicketRequest {
@@ -60,7 +67,7 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
       const started = await deps.runs.start({
         jiraIssueKey: issue.key,
         summary: issue.summary,
-        description: issue.description,
+        description: sanitizeTicketText(issue.description, { maxChars: MAX_RUN_DESCRIPTION_CHARS }),
         repository,
         ...(baseBranch === undefined ? {} : { baseBranch }),
         plan,

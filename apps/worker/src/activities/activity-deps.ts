@@ -5,6 +5,7 @@
 import type { CodeHost, GitWorkspace, IssueTracker, LlmClient } from '@khitomer/integrations';
 import type { Logger } from '@khitomer/observability';
 import type { WorkerMetrics } from '../worker-metrics.js';
+import type { WorkspaceSlots } from './workspace-slots.js';
 
 /** Everything the activities use. */
 export interface ActivityDeps {
@@ -25,6 +26,8 @@ export interface ActivityDeps {
   gitAuthor: { name: string; email: string };
   /** Configured secret values: scanned for before pushing and redacted from PR bodies. */
   secretValues: readonly string[];
+  /** Runs this worker hosts at once (WORKER_CONCURRENCY); unlimited when absent. */
+  workspaceSlots?: WorkspaceSlots;
   /** How often long activities heartbeat, in ms (default 1000; the SDK throttles sends). */
   heartbeatIntervalMs?: number;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { commitMessage, describeSecretFindings } from './commit-and-push.js';
+import {
+  commitMessage,
+  describeSecretFindings,
+  listTamperingWarnings,
+  MAX_TAMPERING_WARNINGS,
+} from './commit-and-push.js';
 
 describe('commit message', () => {
   it('is `<KEY>: <summary>` with the plan summary as body', () => {
@@ -27,5 +32,15 @@ describe('secret finding description', () => {
       source: 'pattern' as const,
     }));
     expect(describeSecretFindings(findings)).toContain('a.txt:10 (aws-access-key) and 2 more');
+  });
+});
+
+describe('tampering warnings kept for history, PR and Jira', () => {
+  it('keeps up to the limit by name and counts the rest', () => {
+    const warnings = Array.from({ length: MAX_TAMPERING_WARNINGS + 7 }, (_, i) => `t${i}.spec.js:1: added skip`);
+    expect(listTamperingWarnings(warnings.slice(0, 3))).toEqual(warnings.slice(0, 3));
+    const kept = listTamperingWarnings(warnings);
+    expect(kept).toHaveLength(MAX_TAMPERING_WARNINGS + 1);
+    expect(kept.at(-1)).toBe('… and 7 more (see the diff)');
   });
 });

@@ -9,6 +9,7 @@ import {
   type ImplementationActivities,
   SHARED_ACTIVITY_NAMES,
   type SharedActivities,
+  type WorkspaceKey,
 } from '../workflows/activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { cleanupWorkspace } from './cleanup-workspace.js';
@@ -27,27 +28,49 @@ export { toActivityFailure } from './error-mapping.js';
 export { renderEventComment, renderFinalComment } from './jira-comments.js';
 export { pullRequestTitle, renderPullRequestBody } from './pull-request-body.js';
 export { workspaceDirFor } from './workspace-path.js';
+export { createWorkspaceSlots, type WorkspaceSlots } from './workspace-slots.js';
 
 /**
  * All activities, bound to `deps`. Names are the contract's (PRODUCT.md §5.1). Each activity's
  * TSDoc (in its own file) says what it throws and whether that is retried. Creating them does no I/O.
  */
 export function createActivities(deps: ActivityDeps): ImplementationActivities {
+  /** Runs a clone-bound step while its workspace slot is marked busy (it cannot expire meanwhile). */
+  const hosted = async <T>(workspace: WorkspaceKey, fn: () => Promise<T>): Promise<T> => {
+    const end = deps.workspaceSlots?.begin(workspace);
+    try {
+      return await fn();
+    } finally {
+      end?.();
+    }
+  };
   return {
-    getHostQueue: async () => runStep(deps, 'getHostQueue', undefined, async () => getHostQueue(deps)),
+    getHostQueue: async (input) => runStep(deps, 'getHostQueue', undefined, async () => getHostQueue(deps, input)),
     notifyJira: (input) => runStep(deps, 'notifyJira', input.jiraIssueKey, (ctx) => notifyJira(deps, ctx, input)),
     openPullRequest: (input) =>
       runStep(deps, 'openPullRequest', input.jiraIssueKey, (ctx) => openPullRequest(deps, ctx, input)),
     updateJira: (input) => runStep(deps, 'updateJira', input.jiraIssueKey, (ctx) => updateJira(deps, ctx, input)),
     prepareWorkspace: (input) =>
-      runStep(deps, 'prepareWorkspace', input.jiraIssueKey, (ctx) => prepareWorkspace(deps, ctx, input)),
-    runTests: (input) => runStep(deps, 'runTests', input.jiraIssueKey, (ctx) => runTests(deps, ctx, input)),
+      hosted(input.workspace, () =>
+        runStep(deps, 'prepareWorkspace', input.jiraIssueKey, (ctx) => prepareWorkspace(deps, ctx, input)),
+      ),
+    runTests: (input) =>
+      hosted(input.workspace, () => runStep(deps, 'runTests', input.jiraIssueKey, (ctx) => runTests(deps, ctx, input))),
     implementChanges: (input) =>
-      runStep(deps, 'implementChanges', input.ticket.key, (ctx) => implementChanges(deps, ctx, input)),
+      hosted(input.workspace, () =>
+        runStep(deps, 'implementChanges', input.ticket.key, (ctx) => implementChanges(deps, ctx, input)),
+      ),
     commitAndPush: (input) =>
-      runStep(deps, 'commitAndPush', input.jiraIssueKey, (ctx) => commitAndPush(deps, ctx, input)),
-    cleanupWorkspace: (input) =>
-      runStep(deps, 'cleanupWorkspace', undefined, (ctx) => cleanupWorkspace(deps, ctx, input)),
+      hosted(input.workspace, () =>
+        runStep(deps, 'commitAndPush', input.jiraIssueKey, (ctx) => commitAndPush(deps, ctx, input)),
+      ),
+    cleanupWorkspace: async (input) => {
+      try {
+        return await runStep(deps, 'cleanupWorkspace', undefined, (ctx) => cleanupWorkspace(deps, ctx, input));
+      } finally {
+        deps.workspaceSlots?.release(input.workspace);
+      }
+    },
   };
 }
 

@@ -1,7 +1,13 @@
 import type { TestResult } from '@khitomer/contracts';
 import { describe, expect, it } from 'vitest';
 import type { OpenPullRequestInput } from '../workflows/activity-types.js';
-import { fenced, MAX_PR_BODY_CHARS, pullRequestTitle, renderPullRequestBody } from './pull-request-body.js';
+import {
+  fenced,
+  MAX_LISTED_FILES,
+  MAX_PR_BODY_CHARS,
+  pullRequestTitle,
+  renderPullRequestBody,
+} from './pull-request-body.js';
 
 const tests = (patch: Partial<TestResult>): TestResult => ({
   command: 'npm test',
@@ -79,5 +85,20 @@ describe('pull request body', () => {
 
   it('puts the title on one line', () => {
     expect(pullRequestTitle('KHI-7', 'Fix\nadd  now')).toBe('KHI-7: Fix add now');
+  });
+
+  it('lists at most MAX_LISTED_FILES changed files, so a huge change keeps its tests and tokens sections', () => {
+    const changedFiles = Array.from({ length: 500 }, (_, i) => ({
+      path: `src/${'nested-directory/'.repeat(8)}module-${i}.js`,
+      status: 'added' as const,
+    }));
+    const body = renderPullRequestBody(input({ changedFiles }));
+    expect(body.length).toBeLessThanOrEqual(MAX_PR_BODY_CHARS);
+    expect(body).toContain('500 files changed:');
+    expect(body).toContain(changedFiles[MAX_LISTED_FILES - 1]!.path);
+    expect(body).not.toContain(changedFiles[MAX_LISTED_FILES]!.path);
+    expect(body).toContain(`- … and ${500 - MAX_LISTED_FILES} more (see the diff)`);
+    expect(body).toContain('## Tests');
+    expect(body).toContain('Tokens used: 1000');
   });
 });

@@ -2,6 +2,7 @@
  * Runs one activity step with its context, logs its outcome (without payloads) and applies the
  * error mapping at the boundary.
  */
+import { FailureTypes } from '@khitomer/contracts';
 import type { Logger } from '@khitomer/observability';
 import type { WorkerMetrics } from '../worker-metrics.js';
 import { failureTypeOf, toActivityFailure } from './error-mapping.js';
@@ -34,7 +35,9 @@ export async function runStep<T>(
     const mapped = toActivityFailure(err);
     const type = failureTypeOf(mapped);
     deps.metrics.activityFailures.inc({ activity, type });
-    ctx.logger.warn(
+    // A busy host's refusal is routine queueing (retried every few seconds), not a problem.
+    (type === FailureTypes.HostBusy ? ctx.logger.debug : ctx.logger.warn).call(
+      ctx.logger,
       { durationMs: Date.now() - started, type, error: mapped instanceof Error ? mapped.message : String(mapped) },
       'activity failed',
     );

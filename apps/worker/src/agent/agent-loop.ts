@@ -8,7 +8,13 @@ import type { LlmClient, LlmMessage } from '@khitomer/integrations';
 import type { AgentTicket } from './agent-prompt.js';
 import { buildContextMessage, buildSystemPrompt } from './agent-prompt.js';
 import type { ContextWindowLimits } from './context-window.js';
-import { clipToolResult, compactConversation, conversationChars, DEFAULT_CONTEXT_LIMITS } from './context-window.js';
+import {
+  boundAnswer,
+  clipToolResult,
+  compactConversation,
+  conversationChars,
+  DEFAULT_CONTEXT_LIMITS,
+} from './context-window.js';
 import type { RepoGuidance } from './repo-guidance.js';
 import { collectRepoGuidance, formatRepoGuidance } from './repo-guidance.js';
 import type { AgentTestRunner, ToolLimits } from './tools/index.js';
@@ -168,10 +174,11 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
     throwIfAborted(signal);
     const usage = response.usage;
     tokensUsed += usage.promptTokens + usage.completionTokens || usage.totalTokens;
+    const kept = boundAnswer(response.content, response.toolCalls, contextLimits.toolResultMaxChars);
     messages.push({
       role: 'assistant',
-      content: response.content,
-      ...(response.toolCalls.length > 0 ? { toolCalls: response.toolCalls } : {}),
+      content: kept.content,
+      ...(kept.toolCalls.length > 0 ? { toolCalls: kept.toolCalls } : {}),
     });
     logger?.debug(
       { steps, tokensUsed, toolCalls: response.toolCalls.map((c) => c.name), finishReason: response.finishReason },

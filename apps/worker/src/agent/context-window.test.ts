@@ -1,6 +1,6 @@
 import type { LlmMessage } from '@khitomer/integrations';
 import { describe, expect, it } from 'vitest';
-import { clipToolResult, compactConversation, conversationChars } from './context-window.js';
+import { boundAnswer, clipToolResult, compactConversation, conversationChars } from './context-window.js';
 
 function conversation(rounds: number, outputChars: number): LlmMessage[] {
   const messages: LlmMessage[] = [
@@ -68,5 +68,30 @@ describe('compactConversation', () => {
     const once = structuredClone(messages);
     compactConversation(messages, limits);
     expect(messages).toEqual(once);
+  });
+});
+
+describe('boundAnswer', () => {
+  it('keeps answers within the limit as they are', () => {
+    const calls = [{ id: 'c1', name: 'read_file', arguments: '{"path":"a.js"}' }];
+    expect(boundAnswer('short', calls, 100)).toEqual({ content: 'short', toolCalls: calls });
+  });
+
+  it('clips long text and elides the long strings of oversized arguments, keeping valid JSON', () => {
+    const huge = JSON.stringify({ path: 'big.js', content: 'x'.repeat(5_000) });
+    const kept = boundAnswer('y'.repeat(5_000), [{ id: 'c1', name: 'write_file', arguments: huge }], 1_000);
+    expect(kept.content).toHaveLength(1_000 + '\n[answer truncated: 4000 more characters not kept]'.length);
+    expect(kept.content).toContain('[answer truncated: 4000 more characters not kept]');
+    expect(JSON.parse(kept.toolCalls[0]!.arguments)).toEqual({ path: 'big.js', content: '[elided: 5000 characters]' });
+    expect(kept.toolCalls[0]).toMatchObject({ id: 'c1', name: 'write_file' });
+  });
+
+  it('replaces oversized arguments that have no long string to elide', () => {
+    const nested = JSON.stringify({ lines: Array.from({ length: 500 }, (_, i) => `line ${i}`) });
+    const kept = boundAnswer(null, [{ id: 'c1', name: 'write_file', arguments: nested }], 1_000);
+    expect(kept.content).toBeNull();
+    expect(JSON.parse(kept.toolCalls[0]!.arguments)).toEqual({
+      elided: `${nested.length} characters of arguments not kept`,
+    });
   });
 });

@@ -1,14 +1,14 @@
 /**
- * Keeps the agent's conversation bounded: single tool results are clipped, and when the whole
+ * Keeps the agent's conversation bounded: single tool results and model answers are clipped, and when the whole
  * conversation grows past a character budget the oldest tool outputs (and oversized arguments of old
  * tool calls, e.g. a large write_file content) are replaced by short placeholders. Messages are never
  * removed, so every tool call keeps its answer and the history stays valid for the API.
  */
-import type { LlmMessage } from '@khitomer/integrations';
+import type { LlmMessage, LlmToolCall } from '@khitomer/integrations';
 
 /** Size knobs, in characters. */
 export interface ContextWindowLimits {
-  /** Largest tool result kept verbatim. */
+  /** Largest tool result — and largest model answer (text, or one call's arguments) — kept verbatim. */
   toolResultMaxChars: number;
   /** Conversation size above which old outputs are elided. */
   maxConversationChars: number;
@@ -30,6 +30,35 @@ const LONG_ARGUMENT_CHARS = 1_000;
 export function clipToolResult(content: string, max: number): string {
   if (content.length <= max) return content;
   return `${content.slice(0, max)}\n[tool output truncated: ${content.length - max} more characters not shown]`;
+}
+
+/**
+ * The model's answer as kept in the conversation: text longer than `max` characters is clipped
+ * with a notice, and a call whose arguments are longer than `max` keeps them with every long
+ * string elided (the call itself runs with its full arguments; its tool result says what
+ * happened). Without this, one oversized answer would be sent back with every later request. Pure.
+ */
+export function boundAnswer(
+  content: string | null,
+  toolCalls: readonly LlmToolCall[],
+  max: number,
+): { content: string | null; toolCalls: LlmToolCall[] } {
+  const text =
+    content !== null && content.length > max
+      ? `${content.slice(0, max)}\n[answer truncated: ${content.length - max} more characters not kept]`
+      : content;
+  return {
+    content: text,
+    toolCalls: toolCalls.map((call) => {
+      if (call.arguments.length <= max) return call;
+      const shrunk = shrinkArguments(call.arguments);
+      const args =
+        shrunk.length <= max
+          ? shrunk
+          : JSON.stringify({ elided: `${call.arguments.length} characters of arguments not kept` });
+      return { ...call, arguments: args };
+    }),
+  };
 }
 
 /** Characters a message contributes to the prompt (content plus tool-call arguments). Pure. */

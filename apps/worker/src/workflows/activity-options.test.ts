@@ -1,7 +1,12 @@
 import { DEFAULT_WORKFLOW_TIMEOUTS } from '@khitomer/contracts';
 import { ActivityCancellationType } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
-import { externalCallOptions, hostActivityOptions, resolveTimeouts } from './activity-options.js';
+import {
+  externalCallOptions,
+  hostActivityOptions,
+  hostQueueLookupOptions,
+  resolveTimeouts,
+} from './activity-options.js';
 
 const t = resolveTimeouts(undefined);
 
@@ -19,6 +24,14 @@ describe('activity options', () => {
     const detection =
       Number(implement.heartbeatTimeout) + t.retryInitialIntervalMs + Number(implement.scheduleToStartTimeout);
     expect(detection).toBeLessThan(120_000);
+  });
+
+  it('waits for a host slot without a deadline: getHostQueue retries HostBusy until a worker has room', () => {
+    const options = hostQueueLookupOptions(t);
+    expect(options.scheduleToCloseTimeout).toBeUndefined();
+    expect(options.retry?.maximumAttempts).toBeUndefined();
+    expect(options.retry?.nonRetryableErrorTypes).not.toContain('HostBusy');
+    expect(options.startToCloseTimeout).toBe(t.externalCallMs);
   });
 
   it('binds clone activities to the host queue with schedule-to-start and heartbeat timeouts', () => {

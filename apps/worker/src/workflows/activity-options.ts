@@ -40,13 +40,22 @@ function retry(t: WorkflowTimeouts, maximumAttempts: number | undefined): Activi
   };
 }
 
-/** `getHostQueue`, `notifyJira`, `openPullRequest`, `updateJira`: shared queue, retried for up to 30 min. */
+/** `notifyJira`, `openPullRequest`, `updateJira`: shared queue, retried for up to 30 min. */
 export function externalCallOptions(t: WorkflowTimeouts): ActivityOptions {
   return {
     startToCloseTimeout: t.externalCallMs,
     scheduleToCloseTimeout: Math.max(EXTERNAL_RETRY_WINDOW_MS, t.externalCallMs),
     retry: retry(t, undefined),
   };
+}
+
+/**
+ * `getHostQueue`: like the other shared calls, but retried without a deadline — a `HostBusy`
+ * answer means every worker hosts as many runs as it may, and waiting for a slot is queueing,
+ * not failure (the run stays cancellable meanwhile).
+ */
+export function hostQueueLookupOptions(t: WorkflowTimeouts): ActivityOptions {
+  return { startToCloseTimeout: t.externalCallMs, retry: retry(t, undefined) };
 }
 
 /** Which clone-bound activity. */

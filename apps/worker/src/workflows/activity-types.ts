@@ -176,10 +176,20 @@ export interface NotifyJiraInput {
   event: JiraEvent;
 }
 
+/** Input of `getHostQueue`. */
+export interface GetHostQueueInput {
+  /** The attempt's workspace: it takes one of the answering worker's slots. */
+  workspace: WorkspaceKey;
+}
+
 /** Activities on the shared task queue (any worker). */
 export interface SharedActivities {
-  /** The task queue of the worker that runs this call (its clone-bound activities go there). */
-  getHostQueue(): Promise<string>;
+  /**
+   * The task queue of the worker that runs this call (its clone-bound activities go there), once
+   * that worker has a free slot for `input.workspace` (retried `HostBusy` otherwise). The input is
+   * optional for histories recorded before it existed.
+   */
+  getHostQueue(input?: GetHostQueueInput): Promise<string>;
   notifyJira(input: NotifyJiraInput): Promise<void>;
   openPullRequest(input: OpenPullRequestInput): Promise<PullRequestRef>;
   updateJira(input: UpdateJiraInput): Promise<void>;

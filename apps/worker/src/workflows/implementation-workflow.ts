@@ -35,6 +35,7 @@ import {
   externalCallOptions,
   type HostActivityName,
   hostActivityOptions,
+  hostQueueLookupOptions,
   resolveTimeouts,
 } from './activity-options.js';
 import type {
@@ -136,6 +137,7 @@ export async function ImplementationWorkflow(
   publishStage();
 
   const shared = proxyActivities<SharedActivities>(externalCallOptions(timeouts));
+  const { getHostQueue } = proxyActivities<SharedActivities>(hostQueueLookupOptions(timeouts));
 
   async function awaitApproval(): Promise<void> {
     enter('awaiting_approval');
@@ -217,9 +219,10 @@ export async function ImplementationWorkflow(
     const maxAttempts = Math.max(1, options.maxWorkspaceAttempts ?? DEFAULT_WORKSPACE_ATTEMPTS);
     for (let attempt = 1; ; attempt++) {
       enter('preparing_workspace');
-      const hostQueue = await shared.getHostQueue();
-      const host = hostActivities(hostQueue, timeouts, options.testTimeoutMs);
       const workspace: WorkspaceKey = { workflowId: info.workflowId, runId: info.runId, attempt };
+      // Waits (retrying HostBusy) until some worker has a free slot for this attempt.
+      const hostQueue = await getHostQueue({ workspace });
+      const host = hostActivities(hostQueue, timeouts, options.testTimeoutMs);
       let hostGone = false;
       try {
         return await workOnHost(host, workspace);

@@ -1,0 +1,41 @@
+/**
+ * This package's worker process (`main.ts`, what `pnpm start:worker` runs) as a child of a
+ * reliability test, so the test can signal, kill and measure it.
+ */
+import { fileURLToPath } from 'node:url';
+import { freeLoopbackPort, type NodeService, startNodeService } from '@khitomer/testkit';
+
+/** The monorepo root (this file is `apps/worker/src/reliability/child-worker.ts`). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+
+/** A started worker process. */
+export interface ChildWorker {
+  service: NodeService;
+  /** The worker's own task queue (from its "worker started" line). */
+  hostQueue: string;
+  /** Its Temporal worker identity (the SDK's default `<pid>@<hostname>`), as found in history events. */
+  identityPrefix: string;
+}
+
+/**
+ * Starts a worker process with `env` (PATH, HOME and LANG are added; METRICS_PORT is a free
+ * port) and waits for its "worker started" line.
+ * @throws when it exits or does not start within 90 s (it is killed then).
+ */
+export async function startChildWorker(name: string, env: Record<string, string>): Promise<ChildWorker> {
+  const service = await startNodeService({
+    name,
+    args: ['--conditions=@khitomer/source', '--import', 'tsx', MAIN],
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LANG: 'C.UTF-8',
+      METRICS_PORT: String(await freeLoopbackPort()),
+      ...env,
+    },
+    readyMessage: 'worker started',
+  });
+  return { service, hostQueue: String(service.ready.hostQueue), identityPrefix: `${service.pid}@` };
+}
