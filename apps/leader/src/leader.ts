@@ -38,10 +38,10 @@ export interface LeaderOptions {
   connection?: Connection;
   /** Registry for `/metrics`; a fresh one (with process metrics) when absent. */
   metricsRegistry?: Registry;
-  /** REST listen address. Default `0.0.0.0` and REST_PORT; port 0 picks a free one. */
+  /** REST listen address. Default LISTEN_HOST and REST_PORT; port 0 picks a free one. */
   restHost?: string;
   restPort?: number;
-  /** gRPC listen address. Default `0.0.0.0` and GRPC_PORT; port 0 picks a free one. */
+  /** gRPC listen address. Default LISTEN_HOST and GRPC_PORT; port 0 picks a free one. */
   grpcHost?: string;
   grpcPort?: number;
   /** Start the poll loop (default true). Without it, `poller.pollOnce()` polls on demand. */
@@ -161,14 +161,14 @@ export async function startLeader(options: LeaderOptions): Promise<Leader> {
   let grpcAddress: string;
   try {
     const app = createRestApp({ service, apiToken: config.apiToken, logger, metricsRegistry });
-    const restHost = options.restHost ?? '0.0.0.0';
+    const restHost = options.restHost ?? config.listenHost;
     await app.listen({ host: restHost, port: options.restPort ?? config.rest.port });
     cleanups.push(() => app.close());
     const address = app.server.address();
     const restPort = typeof address === 'object' && address ? address.port : (options.restPort ?? config.rest.port);
     restUrl = `http://${displayHost(restHost)}:${restPort}`;
 
-    const grpcHost = options.grpcHost ?? '0.0.0.0';
+    const grpcHost = options.grpcHost ?? config.listenHost;
     const grpc = await startGrpcServer({
       service,
       apiToken: config.apiToken,

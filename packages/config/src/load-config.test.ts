@@ -56,6 +56,16 @@ describe('loadConfig', () => {
     expect(c.rest.port).toBe(18080);
   });
 
+  it('binds to all interfaces unless LISTEN_HOST says otherwise, and rejects what is not a host', () => {
+    expect(loadConfig(minimal, 'leader').listenHost).toBe('0.0.0.0');
+    expect(loadConfig({ ...minimal, LISTEN_HOST: '127.0.0.1' }, 'worker').listenHost).toBe('127.0.0.1');
+    expect(loadConfig({ ...minimal, LISTEN_HOST: '::1' }, 'worker').listenHost).toBe('::1');
+    expect(loadConfig({ ...minimal, LISTEN_HOST: 'leader.internal' }, 'leader').listenHost).toBe('leader.internal');
+    const err = problemsOf({ ...minimal, LISTEN_HOST: 'http://0.0.0.0:8080' });
+    expect(err.problems.map((p) => p.name)).toEqual(['LISTEN_HOST']);
+    expect(err.message).toContain('LISTEN_HOST must be an IP address or a host name');
+  });
+
   it('is frozen', () => {
     const c = loadConfig(minimal, 'leader');
     expect(Object.isFrozen(c)).toBe(true);

@@ -27,6 +27,8 @@ export interface KhitomerConfig {
   readonly rest: { readonly port: number };
   readonly grpc: { readonly port: number };
   readonly metrics: { readonly port: number };
+  /** Interface the leader's REST/gRPC and the worker's /metrics bind to (LISTEN_HOST). */
+  readonly listenHost: string;
   readonly worker: { readonly concurrency: number };
   /** When set, REST and gRPC require `Authorization: Bearer <apiToken>`. */
   readonly apiToken: string | undefined;
@@ -128,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role):
     rest: { port: e.REST_PORT },
     grpc: { port: e.GRPC_PORT },
     metrics: { port: e.METRICS_PORT },
+    listenHost: e.LISTEN_HOST,
     worker: { concurrency: e.WORKER_CONCURRENCY },
     apiToken: e.API_TOKEN,
     planApproval: e.PLAN_APPROVAL,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 
@@ -27,6 +28,7 @@ export const EXAMPLES: Record<string, string> = {
   REST_PORT: '8080',
   GRPC_PORT: '9090',
   METRICS_PORT: '9464',
+  LISTEN_HOST: '0.0.0.0 (all interfaces) or 127.0.0.1',
   WORKER_CONCURRENCY: '4',
   API_TOKEN: 'a long random string',
   PLAN_APPROVAL: 'off',
@@ -88,7 +90,7 @@ const positiveInt = (max: number) =>
     .min(1, { error: 'must be at least 1' })
     .max(max, { error: `must be at most ${max}` });
 
-/** The environment schema: every variable of PRODUCT.md §3 (plus worker metrics/concurrency). */
+/** The environment schema: every variable of PRODUCT.md §3 (plus worker metrics/concurrency and the listen host). */
 export const environmentSchema = z.object({
   TEMPORAL_ADDRESS: z.string().trim().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
@@ -113,6 +115,14 @@ export const environmentSchema = z.object({
   REST_PORT: port.default(8080),
   GRPC_PORT: port.default(9090),
   METRICS_PORT: port.default(9464),
+  LISTEN_HOST: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((v) => isIP(v) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(v), {
+      error: 'must be an IP address or a host name to bind to',
+    })
+    .default('0.0.0.0'),
   WORKER_CONCURRENCY: positiveInt(64).default(4),
   API_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
     error: 'must be at least 16 characters when set',

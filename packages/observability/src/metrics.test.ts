@@ -26,4 +26,14 @@ describe('metrics server', () => {
     expect(body).toContain('process_cpu_user_seconds_total');
     expect((await fetch(server.url.replace('/metrics', '/other'))).status).toBe(404);
   });
+
+  it('listens on the host it is given and names a reachable URL for the wildcard address', async () => {
+    const registry = createMetricsRegistry('worker');
+    server = await startMetricsServer([registry], { port: 0, host: '127.0.0.1' });
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/metrics`);
+    await server.close();
+    server = await startMetricsServer([registry], { port: 0, host: '0.0.0.0' });
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/metrics`);
+    expect((await fetch(server.url)).status).toBe(200);
+  });
 });

@@ -49,7 +49,7 @@ export async function startMetricsServer(
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/metrics`,
+    url: `http://${displayHost(options.host)}:${port}/metrics`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -57,4 +57,10 @@ export async function startMetricsServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** The host to put in a URL for a server bound to `host`: loopback for the wildcard addresses, IPv6 in brackets. Pure. */
+function displayHost(host: string | undefined): string {
+  if (host === undefined || host === '' || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -6,3 +6,4 @@ export * from './output-tail.js';
 export * from './run-repository-tests.js';
 export * from './run-test-command.js';
 export * from './test-env.js';
+export * from './test-home.js';

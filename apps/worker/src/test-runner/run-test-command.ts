@@ -6,15 +6,14 @@
  * background processes behind.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { TestResult } from '@khitomer/contracts';
 import { parseFailingCount } from './failing-count.js';
 import { LOOPBACK_UP, probeNetworkIsolation } from './network-isolation.js';
 import { DEFAULT_TAIL_CAPACITY, OutputTail, tailOf } from './output-tail.js';
 import type { TestEnvOverrides } from './test-env.js';
 import { buildTestEnv } from './test-env.js';
+import { createTestHome } from './test-home.js';
 
 /** Lines of `TestResult.outputTail` and `longOutputTail`. */
 export const OUTPUT_TAIL_LINES = 200;
@@ -90,8 +89,7 @@ export async function runTestCommand(options: RunTestCommandOptions): Promise<Lo
   const { dir, command, timeoutMs, signal, logger } = options;
   signal?.throwIfAborted();
   const killGraceMs = options.killGraceMs ?? 5000;
-  const ownHome =
-    options.env?.HOME === undefined ? await mkdtemp(path.join(tmpdir(), 'khitomer-test-home-')) : undefined;
+  const ownHome = options.env?.HOME === undefined ? await createTestHome() : undefined;
   const env = buildTestEnv(ownHome ?? '', options.env);
   const probed = await probeNetworkIsolation(env.PATH);
   // Commands that need the network (dependency installs) still get their own PID namespace.

@@ -68,6 +68,8 @@ export async function startEmulatorStack(options: EmulatorStackOptions = {}): Pr
     JIRA_POLL_INTERVAL: '500ms',
     TEST_TIMEOUT: '2m',
     LOG_LEVEL: 'warn',
+    // Every server a test starts listens on loopback only.
+    LISTEN_HOST: '127.0.0.1',
   };
   let closed: Promise<void> | undefined;
   return {
