@@ -11,6 +11,7 @@ export * from './git-workspace.js';
 export * from './github/index.js';
 export * from './issue-tracker.js';
 export * from './jira/index.js';
+export * from './linked-abort-signal.js';
 export * from './llm/index.js';
 export * from './llm-client.js';
 export type { Logger } from './logger.js';

@@ -18,6 +18,11 @@ export interface TrackerIssue {
   statusChangedAt: string | null;
   /** Raw values of any extra fields requested (keyed by field id). */
   fields: Record<string, unknown>;
+  /**
+   * Values of the issue properties requested with `SearchOptions.properties` (keyed by property
+   * key); a requested property the issue does not have is absent. Empty when none were requested.
+   */
+  properties: Record<string, unknown>;
   /** Parent key for sub-tasks. */
   parentKey: string | null;
   issueType: string;
@@ -44,7 +49,15 @@ export interface TrackerField {
 export interface SearchOptions {
   /** Field ids to return in `TrackerIssue.fields` in addition to the standard ones. */
   extraFields?: string[];
-  /** Page size per request (the adapter pages with nextPageToken until done). */
+  /**
+   * Issue property keys whose values to return in `TrackerIssue.properties` (Jira returns at most
+   * 5 per search; more is refused with `bad_input`).
+   */
+  properties?: string[];
+  /**
+   * Page size per request (the adapter pages with nextPageToken until done). Default 100, the
+   * most Jira returns per page when fields are requested.
+   */
   pageSize?: number;
   /** Stop after this many issues. */
   limit?: number;
@@ -82,4 +95,10 @@ export interface IssueTracker {
   addRemoteLink(key: string, link: { url: string; title: string; globalId: string }): Promise<void>;
   /** When the issue last entered `statusName` (from the changelog); null if never. */
   statusEnteredAt(key: string, statusName: string): Promise<string | null>;
+  /**
+   * Sets the issue property `propertyKey` to `value` (JSON, at most 32 KB), replacing any
+   * previous value. Idempotent. Issue properties are invisible to readers of the ticket and are
+   * returned by {@link searchIssues} when asked for with `SearchOptions.properties`.
+   */
+  setIssueProperty(key: string, propertyKey: string, value: unknown): Promise<void>;
 }

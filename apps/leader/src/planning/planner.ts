@@ -11,6 +11,7 @@ import {
   type LlmClient,
   type LlmMessage,
   type LlmUsage,
+  linkedAbortSignal,
 } from '@khitomer/integrations';
 import { capPlan, PLAN_SCHEMA_NAME, PlanParseError, parsePlan, planByteLength, planJsonSchema } from './plan-schema.js';
 import { buildPlannerMessages, buildRepairMessages, type PlanRequest } from './prompts.js';
@@ -249,13 +250,17 @@ async function callWithRetry(
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw abortedError(usage.tokens, signal.reason);
     let response: LlmChatResponse;
+    // The client may leave listeners on the signal it is given (the openai SDK does): give it a
+    // signal of its own per call, linked to the caller's only while the call runs, so that many
+    // plans on one long-lived signal (a poll) do not pile listeners up on it.
+    const call = linkedAbortSignal(signal);
     try {
       response = await settings.llm.chat({
         messages: [...messages],
         jsonSchema: { name: PLAN_SCHEMA_NAME, schema: planJsonSchema },
         maxCompletionTokens: settings.maxCompletionTokens,
         ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
-        ...(signal === undefined ? {} : { signal }),
+        ...(call === undefined ? {} : { signal: call.signal }),
       });
     } catch (err) {
       if (signal?.aborted || (isIntegrationError(err) && err.code === 'aborted')) {
@@ -274,6 +279,8 @@ async function callWithRetry(
         throw abortedError(usage.tokens, sleepErr);
       }
       continue;
+    } finally {
+      call?.dispose();
     }
     usage.tokens += tokensOf(response.usage);
     return response;

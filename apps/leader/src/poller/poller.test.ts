@@ -65,7 +65,7 @@ describe('pollOnce', () => {
     const result = await poller.pollOnce();
     expect(jira.searches).toEqual(['project = "KHI" AND status = "Ready for Development" ORDER BY created ASC']);
     const search = jira.calls.find((c) => c.method === 'searchIssues');
-    expect(search?.args[1]).toEqual({ extraFields: ['customfield_10050'] });
+    expect(search?.args[1]).toEqual({ extraFields: ['customfield_10050'], properties: ['khitomer-leader'] });
     expect(processor.calls.sort()).toEqual(['KHI-1', 'KHI-2']);
     expect(result).toMatchObject({ ok: true, tickets: 2, failed: [] });
     expect(result.started.sort()).toEqual(['KHI-1', 'KHI-2']);

@@ -16,7 +16,7 @@ import type { PlanApprover } from './plan-approver.js';
 import { nextPollDelay } from './poll-backoff.js';
 import type { PollerMetrics } from './poller-metrics.js';
 import type { RepositoryField, RepositoryFieldResolver } from './repository-field.js';
-import type { SkipReason, TicketProcessor } from './ticket-processor.js';
+import { type SkipReason, TICKET_ISSUE_PROPERTIES, type TicketProcessor } from './ticket-processor.js';
 
 /** Dependencies and settings of {@link createPoller}. Durations in milliseconds. */
 export interface PollerDeps {
@@ -162,6 +162,7 @@ export function createPoller(deps: PollerDeps): Poller {
       const field = await deps.fieldResolver.resolve();
       const issues = await deps.issueTracker.searchIssues(ticketsInStatusJql(deps.projectKey, deps.readyStatus), {
         extraFields: [field.id],
+        properties: [...TICKET_ISSUE_PROPERTIES],
       });
       result.tickets = issues.length;
       await processReady(issues, field, result, controller.signal);

@@ -5,6 +5,9 @@
  * the same problem is never explained twice, across polls, restarts and leaders, while a changed
  * ticket (new value, edited text, moved out of ready and back) gets a fresh comment. The marker
  * is stored as a comment property by `IssueTracker.addComment`, which checks for it before posting.
+ * A planning failure that is not retried is also recorded in the issue property
+ * {@link LEADER_ISSUE_PROPERTY}, which the ready search returns, so later polls (of any leader)
+ * know it without reading the ticket's comments.
  */
 import { createHash } from 'node:crypto';
 import type { RepositoryRef } from '@khitomer/contracts';
@@ -14,6 +17,23 @@ import { formatRepositoryProblemComment } from './repository-reference.js';
 
 /** Prefix of every marker the leader writes (the worker uses its own). */
 export const LEADER_MARKER_PREFIX = 'khitomer-leader';
+
+/** Key of the issue property in which the leader records what it decided about a ticket. */
+export const LEADER_ISSUE_PROPERTY = 'khitomer-leader';
+
+/** The value of {@link LEADER_ISSUE_PROPERTY}. */
+export interface LeaderIssueRecord {
+  /** Marker of the last planning failure explained on the ticket that is not retried. */
+  planningFailure?: string;
+}
+
+/** The planning-failure marker recorded in an issue's properties, if any. Pure. */
+export function recordedPlanningFailure(properties: Readonly<Record<string, unknown>>): string | undefined {
+  const record = properties[LEADER_ISSUE_PROPERTY];
+  if (typeof record !== 'object' || record === null) return undefined;
+  const marker = (record as Record<string, unknown>).planningFailure;
+  return typeof marker === 'string' ? marker : undefined;
+}
 
 function digest(parts: readonly unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 24);

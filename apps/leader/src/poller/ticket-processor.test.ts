@@ -16,7 +16,7 @@ import {
 } from '../testing/fakes.js';
 import { createPollerMetrics } from './poller-metrics.js';
 import type { RepositoryField } from './repository-field.js';
-import { createTicketProcessor } from './ticket-processor.js';
+import { createTicketProcessor, TICKET_ISSUE_PROPERTIES } from './ticket-processor.js';
 
 const READY = 'Ready for Development';
 const field: RepositoryField = { id: 'customfield_10050', name: 'Repository' };
@@ -38,18 +38,21 @@ function setup(planner = new FakePlanner()) {
     1000,
   );
   const starter = createRunStarter({ planner, runs, settings, logger: silentLogger() });
-  const processor = createTicketProcessor({
-    issueTracker: jira,
-    codeHost: github,
-    runs,
-    starter,
-    readyStatus: READY,
-    logger: silentLogger(),
-    metrics,
-  });
+  // Another processor over the same Jira, GitHub and Temporal: a restarted or second leader.
+  const newProcessor = () =>
+    createTicketProcessor({
+      issueTracker: jira,
+      codeHost: github,
+      runs,
+      starter,
+      readyStatus: READY,
+      logger: silentLogger(),
+      metrics,
+    });
+  const processor = newProcessor();
   const ticket = (key: string, repository: unknown = 'acme/app') =>
     makeIssue({ key, fields: { [field.id]: repository } });
-  return { jira, github, runs, planner, processor, registry, ticket };
+  return { jira, github, runs, planner, processor, newProcessor, registry, ticket };
 }
 
 describe('ticket processor: starting', () => {
@@ -91,13 +94,16 @@ describe('ticket processor: starting', () => {
     for (let i = 0; i < 5; i++) {
       expect(await processor.process(issue, field)).toEqual({ kind: 'skipped', reason: 'not_re_entered_ready' });
     }
-    jira.entered.set(`KHI-1|${READY}`, new Date(runStart.getTime() + 5_000).toISOString());
+    // Moved out and back: the transition updates the ticket.
+    const reEntered = new Date(runStart.getTime() + 5_000).toISOString();
+    jira.entered.set(`KHI-1|${READY}`, reEntered);
+    const moved = { ...issue, updated: reEntered };
     runs.now = () => new Date(runStart.getTime() + 10_000);
-    expect(await processor.process(issue, field)).toMatchObject({ kind: 'started' });
+    expect(await processor.process(moved, field)).toMatchObject({ kind: 'started' });
     expect(runs.started).toHaveLength(1);
     // The new run started "now" (after the re-entry): nothing more.
     runs.runs.get('khitomer-KHI-1')!.at(-1)!.status = 'COMPLETED';
-    expect(await processor.process(issue, field)).toEqual({ kind: 'skipped', reason: 'not_re_entered_ready' });
+    expect(await processor.process(moved, field)).toEqual({ kind: 'skipped', reason: 'not_re_entered_ready' });
   });
 
   it('treats losing the start race to another leader as a skip', async () => {
@@ -149,9 +155,11 @@ describe('ticket processor: repository problems are explained once', () => {
     await processor.process(ticket('KHI-7', 'not a repo'), field);
     await processor.process(ticket('KHI-7', 'still not a repo'), field);
     expect(jira.commentsOf('KHI-7')).toHaveLength(2);
+    // Moved out of ready and back: the transition updates the ticket.
     jira.entered.set(`KHI-7|${READY}`, '2030-02-01T00:00:00.000Z');
-    await processor.process(ticket('KHI-7', 'still not a repo'), field);
-    await processor.process(ticket('KHI-7', 'still not a repo'), field);
+    const moved = { ...ticket('KHI-7', 'still not a repo'), updated: '2030-02-01T00:00:00.000Z' };
+    await processor.process(moved, field);
+    await processor.process(moved, field);
     expect(jira.commentsOf('KHI-7')).toHaveLength(3);
   });
 
@@ -202,5 +210,112 @@ describe('ticket processor: planning failures', () => {
     await processor.process(ticket('KHI-9'), field);
     expect(failing.inputs).toHaveLength(2);
     expect(jira.commentsOf('KHI-9')).toHaveLength(0);
+  });
+});
+
+describe('ticket processor: Jira requests only where needed', () => {
+  const jiraMethods = (jira: FakeIssueTracker) => jira.calls.map((c) => c.method);
+
+  it('plans and starts a new ticket without reading its changelog or comments', async () => {
+    const { processor, jira, runs, ticket } = setup();
+    expect(await processor.process(ticket('KHI-1'), field)).toMatchObject({ kind: 'started' });
+    expect(runs.started).toHaveLength(1);
+    expect(jiraMethods(jira)).toEqual([]);
+  });
+
+  it('skips a ticket whose run is open without any Jira request', async () => {
+    const { processor, jira, runs, ticket } = setup();
+    runs.addRun('khitomer-KHI-1', 'RUNNING', runStart);
+    expect(await processor.process(ticket('KHI-1'), field)).toMatchObject({ reason: 'run_open' });
+    expect(jiraMethods(jira)).toEqual([]);
+  });
+
+  it('reads the changelog after a closed run, once per version (`updated`) of the ticket', async () => {
+    const { processor, jira, runs, ticket } = setup();
+    runs.addRun('khitomer-KHI-1', 'COMPLETED', runStart);
+    // The run commented on the ticket: updated after the run started.
+    const issue = { ...ticket('KHI-1'), updated: '2030-01-02T00:05:00.000Z' };
+    for (let i = 0; i < 3; i++) {
+      expect(await processor.process(issue, field)).toEqual({ kind: 'skipped', reason: 'not_re_entered_ready' });
+    }
+    expect(jiraMethods(jira)).toEqual(['statusEnteredAt']);
+    expect(jira.calls[0]!.args).toEqual(['KHI-1', READY]);
+
+    // Moved out of ready and back: a new `updated`, so the changelog is read again and the ticket starts.
+    const reEntered = '2030-01-02T00:10:00.000Z';
+    jira.entered.set(`KHI-1|${READY}`, reEntered);
+    runs.now = () => new Date('2030-01-02T00:11:00.000Z');
+    expect(await processor.process({ ...issue, updated: reEntered }, field)).toMatchObject({ kind: 'started' });
+    expect(jira.countCalls('statusEnteredAt')).toBe(2);
+  });
+
+  it('does not read the changelog of a ticket not updated since its closed run started', async () => {
+    const { processor, jira, runs, ticket } = setup();
+    runs.addRun('khitomer-KHI-1', 'FAILED', runStart);
+    const issue = { ...ticket('KHI-1'), updated: runStart.toISOString() };
+    expect(await processor.process(issue, field)).toEqual({ kind: 'skipped', reason: 'not_re_entered_ready' });
+    expect(jiraMethods(jira)).toEqual([]);
+  });
+
+  it('reads comments only for a bad repository field, and not again once the problem is explained', async () => {
+    const { processor, newProcessor, jira, ticket } = setup();
+    await processor.process(ticket('KHI-2'), field);
+    expect(jiraMethods(jira)).toEqual([]);
+
+    const bad = ticket('KHI-7', 'not a repo');
+    await processor.process(bad, field);
+    expect(jiraMethods(jira)).toEqual(['statusEnteredAt', 'addComment']);
+    for (let i = 0; i < 3; i++) await processor.process(bad, field);
+    expect(jiraMethods(jira)).toEqual(['statusEnteredAt', 'addComment']);
+
+    // A restarted (or second) leader checks the marker in Jira once and posts nothing new.
+    const restarted = newProcessor();
+    for (let i = 0; i < 3; i++) {
+      expect(await restarted.process(bad, field)).toEqual({ kind: 'skipped', reason: 'repository_problem' });
+    }
+    expect(jira.countCalls('addComment')).toBe(2);
+    expect(jira.commentsOf('KHI-7')).toHaveLength(1);
+  });
+
+  it('records a planning failure on the ticket so a restarted leader neither re-plans nor reads comments', async () => {
+    const failing = new FakePlanner(
+      () => new PlanningError('invalid_plan', 'The model returned garbage.', { retryable: false, tokensUsed: 50 }),
+    );
+    const { processor, newProcessor, jira, ticket } = setup(failing);
+    jira.add(ticket('KHI-9'));
+    const search = async () => {
+      const found = await jira.searchIssues(`status = "${READY}"`, { properties: [...TICKET_ISSUE_PROPERTIES] });
+      return found.find((i) => i.key === 'KHI-9')!;
+    };
+    expect(await processor.process(await search(), field)).toEqual({ kind: 'skipped', reason: 'planning_failed' });
+    const property = jira.issueProperties.get('KHI-9')?.get('khitomer-leader');
+    expect(property).toEqual({ planningFailure: jira.commentsOf('KHI-9')[0]!.marker });
+
+    const restarted = newProcessor();
+    const again = await search();
+    jira.calls.length = 0;
+    expect(await restarted.process(again, field)).toEqual({ kind: 'skipped', reason: 'planning_failed_before' });
+    expect(failing.inputs).toHaveLength(1);
+    expect(jiraMethods(jira)).toEqual(['statusEnteredAt']);
+    // Edited ticket: planned again, and the new failure replaces the record.
+    await restarted.process({ ...again, description: 'Clearer now.' }, field);
+    expect(failing.inputs).toHaveLength(2);
+    expect(jira.commentsOf('KHI-9')).toHaveLength(2);
+    expect(jira.issueProperties.get('KHI-9')?.get('khitomer-leader')).toEqual({
+      planningFailure: jira.commentsOf('KHI-9')[1]!.marker,
+    });
+  });
+
+  it('still skips a failed plan in this leader when the ticket record cannot be written', async () => {
+    const failing = new FakePlanner(
+      () => new PlanningError('invalid_plan', 'The model returned garbage.', { retryable: false, tokensUsed: 50 }),
+    );
+    const { processor, jira, ticket } = setup(failing);
+    jira.failNext('setIssueProperty', new IntegrationError('forbidden', 'no edit permission', { status: 403 }));
+    const issue = ticket('KHI-9');
+    expect(await processor.process(issue, field)).toEqual({ kind: 'skipped', reason: 'planning_failed' });
+    expect(await processor.process(issue, field)).toEqual({ kind: 'skipped', reason: 'planning_failed_before' });
+    expect(failing.inputs).toHaveLength(1);
+    expect(jira.commentsOf('KHI-9')).toHaveLength(1);
   });
 });

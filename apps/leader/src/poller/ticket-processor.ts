@@ -4,23 +4,28 @@
  * (explaining problems once on the ticket), plan, and start the run.
  */
 import { workflowIdFor } from '@khitomer/contracts';
-import type { CodeHost, IssueTracker, TrackerIssue } from '@khitomer/integrations';
+import type { AdfDocument, CodeHost, IssueTracker, TrackerIssue } from '@khitomer/integrations';
 import type { Logger } from '@khitomer/observability';
 import { PlanningError } from '../planning/planner.js';
 import type { RunStarter } from '../starting/run-starter.js';
 import type { ImplementationRuns } from '../temporal/implementation-runs.js';
 import { RunAlreadyStartedError } from '../temporal/run-errors.js';
+import { errorMessage, failureReason } from './failure-reason.js';
 import type { PollerMetrics } from './poller-metrics.js';
 import { checkRepository, type RepositoryProblemKind } from './repository-check.js';
 import type { RepositoryField } from './repository-field.js';
 import { parseRepositoryReference } from './repository-reference.js';
 import { decideStart } from './rerun-policy.js';
 import {
+  LEADER_ISSUE_PROPERTY,
+  type LeaderIssueRecord,
   planningFailureComment,
   planningFailureMarker,
+  recordedPlanningFailure,
   repositoryProblemComment,
   repositoryProblemMarker,
 } from './ticket-comments.js';
+import { BoundedMap, ReadyEntryCache } from './ticket-memory.js';
 
 /** Why a ticket was not started. */
 export type SkipReason =
@@ -52,23 +57,45 @@ export interface TicketProcessorDeps {
   readyStatus: string;
   logger: Logger;
   metrics: PollerMetrics;
+  /** Tickets each in-memory cache of the processor holds. Default 10 000. */
+  memorySize?: number;
 }
 
 /** Handles one ready ticket. */
 export interface TicketProcessor {
   /**
-   * Decides and acts on `issue` (found by the ready search with `field` among its fields).
-   * Safe to run concurrently from several leaders: the start is protected by the workflow id, and
-   * comments by markers.
+   * Decides and acts on `issue` (found by the ready search with `field` among its fields and the
+   * {@link TICKET_ISSUE_PROPERTIES} among its properties). Safe to run concurrently from several
+   * leaders: the start is protected by the workflow id, and comments by markers.
+   *
+   * Jira cost: none for a ticket whose run is open, nor for a new ticket that is planned and
+   * started. The changelog is read only when the ready-entry time matters (a closed run, a
+   * repository problem, a recorded planning failure) and then remembered while the ticket's
+   * `updated` stays the same; comments are read only to post an explanation.
    * @throws {TemporalUnavailableError} when Temporal cannot be reached (retry next poll).
    * @throws {IntegrationError} when Jira or GitHub fail (retryable codes: retry next poll).
    */
   process(issue: TrackerIssue, field: RepositoryField, signal?: AbortSignal): Promise<TicketOutcome>;
 }
 
-/** Creates the processor. */
+/** Issue properties the ready search must return for {@link TicketProcessor.process}. */
+export const TICKET_ISSUE_PROPERTIES: readonly string[] = [LEADER_ISSUE_PROPERTY];
+
+/** Creates the processor. Its caches live as long as it does. */
 export function createTicketProcessor(deps: TicketProcessorDeps): TicketProcessor {
   const { issueTracker, codeHost, runs, starter, metrics } = deps;
+  const readyEntries = new ReadyEntryCache(deps.memorySize);
+  /** Issue key → markers of comments this leader posted or found (so it need not look again). */
+  const explained = new BoundedMap<string, Set<string>>(deps.memorySize);
+  /** Issue key → marker of a planning failure not to retry, recorded by this leader. */
+  const planningFailures = new BoundedMap<string, string>(deps.memorySize);
+
+  const wasExplained = (key: string, marker: string) => explained.get(key)?.has(marker) === true;
+  const rememberExplained = (key: string, marker: string) => {
+    const markers = explained.get(key) ?? new Set<string>();
+    markers.add(marker);
+    explained.set(key, markers);
+  };
 
   return {
     async process(issue, field, signal) {
@@ -81,20 +108,29 @@ export function createTicketProcessor(deps: TicketProcessorDeps): TicketProcesso
 
       let enteredReady: Promise<string | null> | undefined;
       const readyEnteredAt = () => {
-        enteredReady ??= issueTracker
-          .statusEnteredAt(issue.key, deps.readyStatus)
+        enteredReady ??= (async () => {
+          const known = readyEntries.get(issue.key, issue.updated);
+          if (known !== undefined) return known;
+          const fromChangelog = await issueTracker.statusEnteredAt(issue.key, deps.readyStatus);
           // Created directly in the ready status: no changelog entry, the status date is the creation.
-          .then((at) => at ?? issue.statusChangedAt ?? (issue.created || null));
+          const at = fromChangelog ?? issue.statusChangedAt ?? (issue.created || null);
+          readyEntries.set(issue.key, issue.updated, at);
+          return at;
+        })();
         return enteredReady;
       };
 
+      // Visibility/describe in Temporal: no Jira request.
       const latest = await runs.describe(workflowId);
       if (latest?.status === 'RUNNING') {
         log.debug({ runId: latest.runId }, 'run open; ticket skipped');
         return skip('run_open');
       }
       if (latest) {
-        const at = await readyEnteredAt();
+        // Entering ready updates the ticket, so a ticket not updated since the run started cannot
+        // have re-entered ready since: no need to read its changelog.
+        const updated = Date.parse(issue.updated);
+        const at = !Number.isNaN(updated) && updated <= latest.startTime.getTime() ? null : await readyEnteredAt();
         const decision = decideStart(latest, at === null ? null : new Date(at));
         if (!decision.start) {
           log.debug(
@@ -106,6 +142,14 @@ export function createTicketProcessor(deps: TicketProcessorDeps): TicketProcesso
         log.info({ previousRunId: latest.runId, readyEnteredAt: at }, 'ticket re-entered ready; starting a new run');
       }
 
+      /** Posts `body` once per marker (also across restarts and leaders: the marker lives in Jira). */
+      const explainOnce = async (marker: string, body: AdfDocument): Promise<{ id: string } | undefined> => {
+        if (wasExplained(issue.key, marker)) return undefined;
+        const comment = await issueTracker.addComment(issue.key, body, { marker });
+        rememberExplained(issue.key, marker);
+        return comment;
+      };
+
       const rawValue = issue.fields[field.id] ?? null;
       const explainRepositoryProblem = async (kind: RepositoryProblemKind, problem: string) => {
         const marker = repositoryProblemMarker({
@@ -114,15 +158,13 @@ export function createTicketProcessor(deps: TicketProcessorDeps): TicketProcesso
           rawValue,
           readyEnteredAt: await readyEnteredAt(),
         });
-        const comment = await issueTracker.addComment(
-          issue.key,
-          repositoryProblemComment(field.name, rawValue, problem),
-          {
-            marker,
-          },
-        );
-        metrics.jiraComments.inc({ kind: `repository_${kind}` });
-        log.warn({ problemKind: kind, field: field.name, commentId: comment.id }, 'repository field cannot be used');
+        const comment = await explainOnce(marker, repositoryProblemComment(field.name, rawValue, problem));
+        if (comment === undefined) {
+          log.debug({ problemKind: kind, field: field.name }, 'repository field cannot be used; already explained');
+        } else {
+          metrics.jiraComments.inc({ kind: `repository_${kind}` });
+          log.warn({ problemKind: kind, field: field.name, commentId: comment.id }, 'repository field cannot be used');
+        }
         return skip('repository_problem');
       };
 
@@ -140,9 +182,14 @@ export function createTicketProcessor(deps: TicketProcessorDeps): TicketProcesso
         baseBranch,
         readyEnteredAt: await readyEnteredAt(),
       });
-      const failedBefore = planningFailureMarker(await planningSubject('invalid_plan'));
-      const comments = await issueTracker.listComments(issue.key);
-      if (comments.some((c) => c.marker === failedBefore)) {
+      // Only a ticket with a recorded planning failure costs the changelog read for this check.
+      const recordedFailures = [recordedPlanningFailure(issue.properties), planningFailures.get(issue.key)].filter(
+        (marker): marker is string => marker !== undefined,
+      );
+      if (
+        recordedFailures.length > 0 &&
+        recordedFailures.includes(planningFailureMarker(await planningSubject('invalid_plan')))
+      ) {
         log.debug({}, 'planning failed for this version of the ticket before; ticket skipped');
         return skip('planning_failed_before');
       }
@@ -168,20 +215,37 @@ export function createTicketProcessor(deps: TicketProcessorDeps): TicketProcesso
           return skip('planning_failed');
         }
         const marker = planningFailureMarker(await planningSubject(err.code));
-        const comment = await issueTracker.addComment(
-          issue.key,
-          planningFailureComment(err.reason, err.code !== 'invalid_plan'),
-          {
-            marker,
-          },
-        );
-        metrics.jiraComments.inc({ kind: `planning_${err.code}` });
+        const comment = await explainOnce(marker, planningFailureComment(err.reason, err.code !== 'invalid_plan'));
+        if (comment !== undefined) metrics.jiraComments.inc({ kind: `planning_${err.code}` });
+        if (err.code === 'invalid_plan') await recordPlanningFailure(issue, marker, log);
         log.warn(
-          { code: err.code, reason: err.reason, commentId: comment.id },
+          { code: err.code, reason: err.reason, commentId: comment?.id },
           'planning failed; explained on the ticket',
         );
         return skip('planning_failed');
       }
     },
   };
+
+  /**
+   * Remembers a planning failure not to retry: in memory, and in the issue property the ready
+   * search returns (for restarts and other leaders). A failed write is logged, not thrown: the
+   * comment is posted and this leader remembers; at worst another leader plans once more.
+   */
+  async function recordPlanningFailure(issue: TrackerIssue, marker: string, log: Logger): Promise<void> {
+    planningFailures.set(issue.key, marker);
+    const previous = issue.properties[LEADER_ISSUE_PROPERTY];
+    const record: LeaderIssueRecord = {
+      ...(typeof previous === 'object' && previous !== null ? (previous as LeaderIssueRecord) : {}),
+      planningFailure: marker,
+    };
+    try {
+      await issueTracker.setIssueProperty(issue.key, LEADER_ISSUE_PROPERTY, record);
+    } catch (err) {
+      log.warn(
+        { code: failureReason(err).code, err: errorMessage(err) },
+        'planning failure could not be recorded on the ticket; other leaders may plan it once more',
+      );
+    }
+  }
 }

@@ -10,6 +10,7 @@ import {
   IntegrationError,
   type IssueTracker,
   type RepositoryInfo,
+  type SearchOptions,
   type TrackerComment,
   type TrackerField,
   type TrackerIssue,
@@ -44,6 +45,7 @@ export function makeIssue(overrides: Partial<TrackerIssue> & { key: string }): T
     created: '2030-01-01T00:00:00.000Z',
     statusChangedAt: '2030-01-01T00:00:00.000Z',
     fields: {},
+    properties: {},
     parentKey: null,
     issueType: 'Task',
     ...overrides,
@@ -63,6 +65,8 @@ export class FakeIssueTracker implements IssueTracker {
   readonly comments = new Map<string, FakeComment[]>();
   /** `key|status` → ISO time the issue last entered that status. */
   readonly entered = new Map<string, string>();
+  /** Issue key → issue properties (key → value), as set by `setIssueProperty`. */
+  readonly issueProperties = new Map<string, Map<string, unknown>>();
   fields: TrackerField[] = [{ id: 'customfield_10050', name: 'Repository', custom: true }];
   readonly calls: { method: Method; args: unknown[] }[] = [];
   /** Errors thrown by the next calls of a method, in order. */
@@ -98,12 +102,23 @@ export class FakeIssueTracker implements IssueTracker {
     return this.fields;
   }
 
-  /** Returns the issues whose status is quoted in the JQL (`status = "X"`), in insertion order. */
-  async searchIssues(jql: string, options?: { extraFields?: string[] }): Promise<TrackerIssue[]> {
+  /**
+   * Returns the issues whose status is quoted in the JQL (`status = "X"`), in insertion order,
+   * with the requested issue properties that were set.
+   */
+  async searchIssues(jql: string, options?: SearchOptions): Promise<TrackerIssue[]> {
     this.record('searchIssues', jql, options);
     this.searches.push(jql);
     const status = /status = "([^"]+)"/.exec(jql)?.[1];
-    return [...this.issues.values()].filter((i) => status === undefined || i.status === status);
+    return [...this.issues.values()]
+      .filter((i) => status === undefined || i.status === status)
+      .map((i) => {
+        const stored = this.issueProperties.get(i.key) ?? new Map<string, unknown>();
+        const properties = Object.fromEntries(
+          (options?.properties ?? []).filter((k) => stored.has(k)).map((k) => [k, stored.get(k)]),
+        );
+        return { ...i, properties };
+      });
   }
 
   async getIssue(key: string): Promise<TrackerIssue> {
@@ -147,6 +162,13 @@ export class FakeIssueTracker implements IssueTracker {
   async statusEnteredAt(key: string, statusName: string): Promise<string | null> {
     this.record('statusEnteredAt', key, statusName);
     return this.entered.get(`${key}|${statusName}`) ?? null;
+  }
+
+  async setIssueProperty(key: string, propertyKey: string, value: unknown): Promise<void> {
+    this.record('setIssueProperty', key, propertyKey, value);
+    const stored = this.issueProperties.get(key) ?? new Map<string, unknown>();
+    stored.set(propertyKey, structuredClone(value));
+    this.issueProperties.set(key, stored);
   }
 
   commentsOf(key: string): FakeComment[] {

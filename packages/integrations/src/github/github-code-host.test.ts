@@ -70,6 +70,34 @@ describe('CodeHost over octokit (GitHub emulator)', () => {
     expect(err.message).not.toContain(badToken);
   });
 
+  it('logs octokit failures by what they mean: 404 at info, retried 5xx at warn, never at error', async () => {
+    const lines: [string, string][] = [];
+    const record =
+      (level: string) =>
+      (_obj: Record<string, unknown>, msg?: string): void => {
+        lines.push([level, msg ?? '']);
+      };
+    const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const logged = createGitHubCodeHost({
+      apiUrl: emulator.url,
+      token: emulator.token,
+      retries: 1,
+      retryBaseDelayMs: 10,
+      logger,
+    });
+    await rejection(logged.getRepository({ owner: 'acme', name: 'missing' }));
+    const remove = emulator.faults.add({ path: '/repos/acme/calc', status: 502 });
+    try {
+      await rejection(logged.getRepository(repo));
+    } finally {
+      remove();
+    }
+    const octokitLines = lines.filter(([, msg]) => /^GET \/repos\/acme\//.test(msg));
+    expect(octokitLines.find(([, msg]) => msg.includes('/missing - 404'))?.[0]).toBe('info');
+    expect(octokitLines.filter(([, msg]) => msg.includes(' - 502 ')).map(([level]) => level)).toContain('warn');
+    expect(lines.filter(([level]) => level === 'error')).toEqual([]);
+  });
+
   it('finds, creates, reuses and updates a pull request; a duplicate is a conflict', async () => {
     const branch = 'khitomer/CALC-9-subtract';
     await pushBranch(branch);

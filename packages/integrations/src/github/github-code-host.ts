@@ -111,7 +111,7 @@ export function createGitHubCodeHost(options: GitHubCodeHostOptions): CodeHost {
       debug: (message: string) => logger.debug({ component: 'octokit' }, message),
       info: (message: string) => logger.debug({ component: 'octokit' }, message),
       warn: (message: string) => logger.warn({ component: 'octokit' }, message),
-      error: (message: string) => logger.error({ component: 'octokit' }, message),
+      error: (message: string) => octokitFailureLog(logger, message),
     },
     retry: { retries, retryAfterBaseValue: retryBaseDelayMs },
     throttle: {
@@ -234,4 +234,20 @@ export function createGitHubCodeHost(options: GitHubCodeHostOptions): CodeHost {
       return toPullRequest(data);
     },
   };
+}
+
+/** Octokit's line for a failed request: `GET /repos/acme/ghost - 404 with id … in 12ms`. */
+const FAILED_REQUEST_LINE = /^[A-Z]+ \S+ - (\d{3}) with id /;
+
+/**
+ * Logs one of octokit's error lines at the level it deserves. Octokit reports every failed
+ * request at error, but a 4xx is an answer about the input (an unknown repository or branch, a
+ * PR that exists already), which our callers explain and map, so it goes to info; a 5xx or 429
+ * is retried, so it goes to warn. Anything else stays at error. Never throws.
+ */
+export function octokitFailureLog(logger: Logger, message: string): void {
+  const status = Number(FAILED_REQUEST_LINE.exec(message)?.[1]);
+  if (status >= 400 && status < 500 && status !== 429) logger.info({ component: 'octokit' }, message);
+  else if (status >= 500 || status === 429) logger.warn({ component: 'octokit' }, message);
+  else logger.error({ component: 'octokit' }, message);
 }

@@ -38,9 +38,25 @@ describe('toTrackerIssue', () => {
       updated: '2024-05-02T10:30:00.000Z',
       statusChangedAt: '2024-05-02T10:00:00.000Z',
       fields: { customfield_10050: 'acme/calculator', customfield_missing: null },
+      properties: {},
       parentKey: null,
       issueType: 'Task',
     });
+  });
+
+  it('copies the requested issue properties the issue has, and only those', () => {
+    const issue = toTrackerIssue(
+      {
+        id: '10002',
+        key: 'CALC-8',
+        fields: { summary: 'x' },
+        properties: { 'khitomer-leader': { planningFailure: 'm1' }, other: 1, unasked: true },
+      },
+      [],
+      ['khitomer-leader', 'other', 'missing'],
+    );
+    expect(issue.properties).toEqual({ 'khitomer-leader': { planningFailure: 'm1' }, other: 1 });
+    expect(toTrackerIssue({ id: '1', key: 'CALC-1', fields: {} }, [], ['khitomer-leader']).properties).toEqual({});
   });
 
   it('rejects an issue without key', () => {

@@ -42,12 +42,16 @@ export function normalizeTimestamp(value: unknown): string | null {
 }
 
 /**
- * Maps a Jira issue (`{id, key, fields}`) to a `TrackerIssue`: description rendered from ADF
- * with hidden content stripped, summary sanitised, timestamps normalised, `extraFields` copied
- * raw (null when absent). Throws `IntegrationError('invalid_response')` (not retryable) when the
- * issue has no key or id.
+ * Maps a Jira issue (`{id, key, fields, properties}`) to a `TrackerIssue`: description rendered
+ * from ADF with hidden content stripped, summary sanitised, timestamps normalised, `extraFields`
+ * copied raw (null when absent), the values of `propertyKeys` copied raw (left out when absent).
+ * Throws `IntegrationError('invalid_response')` (not retryable) when the issue has no key or id.
  */
-export function toTrackerIssue(issue: unknown, extraFields: readonly string[] = []): TrackerIssue {
+export function toTrackerIssue(
+  issue: unknown,
+  extraFields: readonly string[] = [],
+  propertyKeys: readonly string[] = [],
+): TrackerIssue {
   const i = obj(issue) ?? {};
   const key = str(i.key);
   const id = str(i.id);
@@ -56,6 +60,11 @@ export function toTrackerIssue(issue: unknown, extraFields: readonly string[] = 
   const fields = obj(i.fields) ?? {};
   const extra: Record<string, unknown> = {};
   for (const field of extraFields) extra[field] = fields[field] ?? null;
+  const returned = obj(i.properties) ?? {};
+  const properties: Record<string, unknown> = {};
+  for (const key of propertyKeys) {
+    if (Object.hasOwn(returned, key) && returned[key] !== undefined) properties[key] = returned[key];
+  }
   return {
     key,
     id,
@@ -67,6 +76,7 @@ export function toTrackerIssue(issue: unknown, extraFields: readonly string[] = 
     created: normalizeTimestamp(fields.created) ?? '',
     statusChangedAt: normalizeTimestamp(fields.statuscategorychangedate),
     fields: extra,
+    properties,
     parentKey: str(obj(fields.parent)?.key) || null,
     issueType: str(obj(fields.issuetype)?.name),
   };

@@ -85,6 +85,38 @@ describe('IssueTracker over jira.js (Jira emulator)', () => {
     expect((await jira.searchIssues(JQL, { pageSize: 2, limit: 3 })).map((i) => i.key)).toEqual(keys.slice(0, 3));
   });
 
+  it('pages by 100 by default and returns the requested issue properties', async () => {
+    const own = await startJiraEmulator({ projects: [{ key: 'PGS', name: 'Paging' }] });
+    try {
+      const tracker = createJiraIssueTracker({
+        baseUrl: own.url,
+        username: own.credentials.username,
+        apiToken: own.credentials.apiToken,
+      });
+      const jql = `project = "PGS" AND status = "${READY}" ORDER BY created ASC`;
+      const keys: string[] = [];
+      for (let i = 0; i < 250; i++) keys.push(own.seedIssue({ summary: `P${i}`, status: READY }));
+      await tracker.setIssueProperty(keys[1]!, 'khitomer-leader', { planningFailure: 'm1' });
+      own.requests.clear();
+
+      const issues = await tracker.searchIssues(jql, {
+        extraFields: ['customfield_10050'],
+        properties: ['khitomer-leader'],
+      });
+      expect(issues.map((i) => i.key)).toEqual(keys);
+      expect(issues[1]?.properties).toEqual({ 'khitomer-leader': { planningFailure: 'm1' } });
+      expect(issues[0]?.properties).toEqual({});
+      const searches = own.requests.filter(undefined, '/rest/api/3/search/jql');
+      expect(searches.map((r) => JSON.parse(r.body ?? '{}').maxResults)).toEqual([100, 100, 100]);
+      expect(JSON.parse(searches[0]?.body ?? '{}').properties).toEqual(['khitomer-leader']);
+
+      const err = await rejection(tracker.searchIssues(jql, { properties: ['a', 'b', 'c', 'd', 'e', 'f'] }));
+      expect(err).toMatchObject({ code: 'bad_input', system: 'jira' });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('strips hidden content from descriptions', async () => {
     const key = emulator.seedIssue({
       summary: 'Hidden\u200B stuff',

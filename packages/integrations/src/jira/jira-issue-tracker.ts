@@ -33,7 +33,14 @@ export interface JiraIssueTrackerOptions {
 
 type Obj = Record<string, unknown>;
 
-const DEFAULT_PAGE_SIZE = 50;
+// search/jql defaults to 50 per page; it documents up to 5000 for ids only and "may return fewer
+// items per page where a large number of fields or properties are requested" (pages with fields
+// hold at most 100 in practice; the loop below copes with any smaller page). Asking for 100
+// halves the requests of a poll against the default.
+// https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post
+const DEFAULT_PAGE_SIZE = 100;
+// "A list of up to 5 issue properties to include in the results" (same page).
+const MAX_SEARCH_PROPERTIES = 5;
 const COMMENT_PAGE_SIZE = 100;
 const CHANGELOG_PAGE_SIZE = 100;
 
@@ -150,6 +157,14 @@ export function createJiraIssueTracker(options: JiraIssueTrackerOptions): IssueT
     async searchIssues(jql: string, searchOptions: SearchOptions = {}): Promise<TrackerIssue[]> {
       const extra = searchOptions.extraFields ?? [];
       const fields = [...new Set<string>([...STANDARD_FIELDS, ...extra])];
+      const properties = [...new Set(searchOptions.properties ?? [])];
+      if (properties.length > MAX_SEARCH_PROPERTIES) {
+        throw new IntegrationError(
+          'bad_input',
+          `Jira search returns at most ${MAX_SEARCH_PROPERTIES} issue properties, ${properties.length} were asked for`,
+          { system: 'jira' },
+        );
+      }
       const pageSize = Math.min(5000, Math.max(1, searchOptions.pageSize ?? DEFAULT_PAGE_SIZE));
       const limit = searchOptions.limit ?? Number.POSITIVE_INFINITY;
       const issues: TrackerIssue[] = [];
@@ -161,13 +176,14 @@ export function createJiraIssueTracker(options: JiraIssueTrackerOptions): IssueT
           client.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({
             jql,
             fields,
+            ...(properties.length > 0 ? { properties } : {}),
             maxResults: Math.min(pageSize, limit - issues.length),
             ...(token ? { nextPageToken: token } : {}),
           }),
         );
         for (const issue of page.issues ?? []) {
           if (issues.length >= limit) break;
-          issues.push(toTrackerIssue(issue, extra));
+          issues.push(toTrackerIssue(issue, extra, properties));
         }
         nextPageToken = page.nextPageToken ?? undefined;
         if (!nextPageToken || obj(page)?.isLast === true) break;
@@ -269,6 +285,17 @@ export function createJiraIssueTracker(options: JiraIssueTrackerOptions): IssueT
         if (values.length === 0 || page.isLast === true || startAt >= (page.total ?? startAt)) break;
       }
       return latest;
+    },
+
+    async setIssueProperty(key, propertyKey, value) {
+      await call('set issue property', () =>
+        client.issueProperties.setIssueProperty({
+          issueIdOrKey: issueRef(key),
+          // jira.js puts the key into the path as is.
+          propertyKey: encodeURIComponent(propertyKey),
+          propertyValue: value,
+        }),
+      );
     },
   };
 }

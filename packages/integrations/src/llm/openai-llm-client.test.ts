@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { type LlmEmulator, startLlmEmulator } from '@khitomer/testkit/llm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IntegrationError } from '../errors.js';
@@ -170,5 +171,19 @@ describe('LlmClient over openai (LLM emulator)', () => {
       llm.chat({ messages: [{ role: 'user', content: 'x' }], signal: controller.signal }),
     );
     expect(aborted).toMatchObject({ code: 'aborted', retryable: false });
+  });
+
+  it('leaves no abort listener on a long-lived signal after many calls', async () => {
+    const loop = new AbortController();
+    const baseline = getEventListeners(loop.signal, 'abort').length;
+    for (let i = 0; i < 30; i++) {
+      emulator.setStructuredAnswer(`CALC-L${i}`, { summary: 's', steps: [], test_strategy: 't', risks: [] });
+      await llm.chat({
+        messages: [{ role: 'user', content: `Plan CALC-L${i}` }],
+        jsonSchema: { name: 'implementation_plan', schema: planSchema },
+        signal: loop.signal,
+      });
+    }
+    expect(getEventListeners(loop.signal, 'abort')).toHaveLength(baseline);
   });
 });

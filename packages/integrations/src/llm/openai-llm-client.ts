@@ -2,6 +2,7 @@
  * `LlmClient` over the `openai` SDK's Chat Completions API (any OpenAI-compatible endpoint).
  */
 import OpenAI from 'openai';
+import { linkedAbortSignal } from '../linked-abort-signal.js';
 import type { LlmChatRequest, LlmChatResponse, LlmClient } from '../llm-client.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { fromChatCompletion, toChatParams } from './chat-mapping.js';
@@ -44,11 +45,10 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
     async chat(request: LlmChatRequest): Promise<LlmChatResponse> {
       const params = toChatParams(options.model, request);
       const started = Date.now();
+      // The SDK never removes the abort listener it adds: give it a signal of this call only.
+      const call = linkedAbortSignal(request.signal);
       try {
-        const completion = await client.chat.completions.create(
-          params,
-          request.signal ? { signal: request.signal } : {},
-        );
+        const completion = await client.chat.completions.create(params, call ? { signal: call.signal } : {});
         const response = fromChatCompletion(completion);
         logger.info(
           {
@@ -66,6 +66,8 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
         const mapped = toLlmError(err, secrets, request.signal?.aborted === true);
         logger.warn({ model: options.model, code: mapped.code, status: mapped.status }, 'llm chat failed');
         throw mapped;
+      } finally {
+        call?.dispose();
       }
     },
   };

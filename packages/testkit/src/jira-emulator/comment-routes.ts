@@ -1,6 +1,7 @@
 import { sendJson } from '../emulator-support/http-server.js';
 import { validateAdfDocument } from './adf.js';
 import type { RouteDeps } from './deps.js';
+import { propertyKeyProblem, propertyValueProblem } from './entity-properties.js';
 import { expandSet, isRecord, queryInt, sendJiraError, sendNoContent } from './http-helpers.js';
 import { badRequest, JiraApiError } from './jira-error.js';
 import type { CommentRecord, IssueRecord } from './model.js';
@@ -12,26 +13,6 @@ import type { AdfDocument } from './types.js';
 // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/#api-rest-api-3-issue-issueidorkey-comment-post
 const BODY_INVALID = 'Comment body is not valid!';
 const BODY_EMPTY = 'Comment body can not be empty!';
-// Entity property limits: key up to 255 characters, value up to 32768 bytes of JSON.
-// https://developer.atlassian.com/cloud/jira/platform/jira-entity-properties/
-const MAX_PROPERTY_KEY = 255;
-const MAX_PROPERTY_VALUE = 32_768;
-
-function propertyKeyProblem(key: unknown): string | null {
-  if (typeof key !== 'string' || key.length === 0) return 'The property key cannot be empty.';
-  if (key.length > MAX_PROPERTY_KEY) return `The property key cannot be longer than ${MAX_PROPERTY_KEY} characters.`;
-  return null;
-}
-
-function propertyValueProblem(value: unknown): string | null {
-  const json = JSON.stringify(value);
-  if (json === undefined) return 'The property value must be valid JSON.';
-  if (Buffer.byteLength(json) > MAX_PROPERTY_VALUE) {
-    return `The property value cannot be longer than ${MAX_PROPERTY_VALUE} bytes.`;
-  }
-  return null;
-}
-
 function requireComment(deps: RouteDeps, id: string): { issue: IssueRecord; comment: CommentRecord } {
   const found = deps.store.findComment(id);
   if (!found) throw new JiraApiError(404, [`Can not find a comment for the id: ${id}.`]);

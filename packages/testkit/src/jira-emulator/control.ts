@@ -121,6 +121,7 @@ export class EmulatorControl {
           toString: item.toString,
         })),
       })),
+      properties: Object.fromEntries(issue.properties),
     });
   }
 

@@ -8,6 +8,7 @@ import { EmulatorControl } from './control.js';
 import { registerControlRoutes } from './control-routes.js';
 import type { RouteDeps } from './deps.js';
 import { isAuthorized, parseJsonBody, sendJiraError, sendUnauthorized } from './http-helpers.js';
+import { registerIssuePropertyRoutes } from './issue-property-routes.js';
 import { registerIssueRoutes } from './issue-routes.js';
 import { JiraApiError } from './jira-error.js';
 import { monotonicClock } from './jira-time.js';
@@ -129,6 +130,7 @@ export async function startJiraEmulator(options: JiraEmulatorOptions = {}): Prom
   registerMetaRoutes(api, deps);
   registerSearchRoutes(api, deps);
   registerIssueRoutes(api, deps);
+  registerIssuePropertyRoutes(api, deps);
   registerCommentRoutes(api, deps);
   registerTransitionRoutes(api, deps);
   registerRemoteLinkRoutes(api, deps);

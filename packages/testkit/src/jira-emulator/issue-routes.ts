@@ -12,8 +12,12 @@ import { parentProblem } from './store.js';
 
 function renderIssue(deps: RouteDeps, issue: IssueRecord, query: URLSearchParams): Json {
   const selection = parseFieldSelection(queryList(query, 'fields'), '*all', deps.catalog);
-  return deps.renderer.issue(issue, selection, expandSet(query.get('expand') ?? undefined), () =>
-    deps.store.availableTransitions(issue).map((t) => deps.renderer.transition(t)),
+  return deps.renderer.issue(
+    issue,
+    selection,
+    expandSet(query.get('expand') ?? undefined),
+    () => deps.store.availableTransitions(issue).map((t) => deps.renderer.transition(t)),
+    queryList(query, 'properties') ?? [],
   );
 }
 

@@ -62,4 +62,6 @@ export interface IssueRecord {
   changelog: ChangelogRecord[];
   comments: CommentRecord[];
   remoteLinks: RemoteLinkRecord[];
+  /** Issue (entity) properties by key; setting one does not change `updated`. */
+  properties: Map<string, unknown>;
 }

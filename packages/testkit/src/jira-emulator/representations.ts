@@ -233,10 +233,20 @@ export class Renderer {
 
   /**
    * An issue (`IssueBean`) with the selected fields. `expand` may contain `changelog`, `names`
-   * and `transitions` (the latter computed by the caller and passed in).
+   * and `transitions` (the latter computed by the caller and passed in). `properties` are the
+   * issue property keys asked for; those the issue has come back in `properties`.
    */
-  issue(issue: IssueRecord, selection: FieldSelection, expand: ReadonlySet<string>, transitions?: () => Json[]): Json {
-    if (selection.mode === 'id') return { id: issue.id };
+  issue(
+    issue: IssueRecord,
+    selection: FieldSelection,
+    expand: ReadonlySet<string>,
+    transitions?: () => Json[],
+    properties: readonly string[] = [],
+  ): Json {
+    const propertyValues = (): Json =>
+      Object.fromEntries(properties.filter((k) => issue.properties.has(k)).map((k) => [k, issue.properties.get(k)]));
+    if (selection.mode === 'id')
+      return properties.length > 0 ? { id: issue.id, properties: propertyValues() } : { id: issue.id };
     const fields: Json = {};
     for (const field of this.catalog.fields) {
       if (!selection.fieldIds.has(field.id)) continue;
@@ -250,6 +260,7 @@ export class Renderer {
       key: issue.key,
       fields,
     };
+    if (properties.length > 0) body.properties = propertyValues();
     if (expand.has('names')) body.names = this.names(Object.keys(fields));
     if (expand.has('transitions') && transitions) body.transitions = transitions();
     if (expand.has('changelog')) {

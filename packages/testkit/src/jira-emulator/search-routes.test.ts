@@ -214,4 +214,81 @@ describe('enhanced search /rest/api/3/search/jql', () => {
     );
     expect(forged.status).toBe(400);
   });
+
+  it('returns requested issue properties with each issue and refuses more than 5', async () => {
+    const { client, emulator } = await setup();
+    const marked = emulator.seedIssue({ summary: 'marked', status: 'Ready for Development' });
+    emulator.seedIssue({ summary: 'plain', status: 'Ready for Development' });
+    const before = emulator.getIssue(marked).updated;
+    await client.issueProperties.setIssueProperty({
+      issueIdOrKey: marked,
+      propertyKey: 'khitomer-leader',
+      propertyValue: { planningFailure: 'm1' },
+    });
+    expect(emulator.getIssue(marked)).toMatchObject({
+      updated: before,
+      properties: { 'khitomer-leader': { planningFailure: 'm1' } },
+    });
+
+    const result = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({
+      jql: POLL_JQL,
+      fields: ['summary'],
+      properties: ['khitomer-leader', 'other'],
+    });
+    expect(result.issues?.map((i) => [i.key, i.properties])).toEqual([
+      [marked, { 'khitomer-leader': { planningFailure: 'm1' } }],
+      [expect.any(String), {}],
+    ]);
+    const idsOnly = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
+      jql: POLL_JQL,
+      properties: ['khitomer-leader'],
+    });
+    expect(idsOnly.issues?.[0]).toEqual({
+      id: expect.any(String),
+      properties: { 'khitomer-leader': { planningFailure: 'm1' } },
+    });
+    const withoutProperties = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({
+      jql: POLL_JQL,
+      fields: ['summary'],
+    });
+    expect(withoutProperties.issues?.[0]?.properties).toBeUndefined();
+
+    const tooMany = await failure(
+      client.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({
+        jql: POLL_JQL,
+        properties: ['a', 'b', 'c', 'd', 'e', 'f'],
+      }),
+    );
+    expect(tooMany.status).toBe(400);
+  });
+});
+
+describe('issue properties /rest/api/3/issue/{key}/properties', () => {
+  it('sets (201 then 200), reads, lists and deletes a property; 404 when missing', async () => {
+    const { client, emulator } = await setup();
+    const key = emulator.seedIssue({ summary: 'p' });
+    await client.issueProperties.setIssueProperty({ issueIdOrKey: key, propertyKey: 'k', propertyValue: { a: 1 } });
+    await client.issueProperties.setIssueProperty({ issueIdOrKey: key, propertyKey: 'k', propertyValue: { a: 2 } });
+    expect(await client.issueProperties.getIssueProperty({ issueIdOrKey: key, propertyKey: 'k' })).toMatchObject({
+      key: 'k',
+      value: { a: 2 },
+    });
+    expect((await client.issueProperties.getIssuePropertyKeys({ issueIdOrKey: key })).keys?.map((k) => k.key)).toEqual([
+      'k',
+    ]);
+    expect(
+      (await client.issues.getIssue({ issueIdOrKey: key, fields: ['summary'], properties: ['k'] })).properties,
+    ).toEqual({ k: { a: 2 } });
+    await client.issueProperties.deleteIssueProperty({ issueIdOrKey: key, propertyKey: 'k' });
+    const missing = await failure(client.issueProperties.getIssueProperty({ issueIdOrKey: key, propertyKey: 'k' }));
+    expect(missing.status).toBe(404);
+    const tooBig = await failure(
+      client.issueProperties.setIssueProperty({
+        issueIdOrKey: key,
+        propertyKey: 'k',
+        propertyValue: { text: 'x'.repeat(40_000) },
+      }),
+    );
+    expect(tooBig.status).toBe(400);
+  });
 });

@@ -129,6 +129,7 @@ export class JiraStore {
       changelog: [],
       comments: [],
       remoteLinks: [],
+      properties: new Map(),
     };
     this.issues.push(issue);
     return issue;

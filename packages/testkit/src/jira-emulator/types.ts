@@ -129,6 +129,8 @@ export interface EmulatedIssue {
   updated: string;
   statusCategoryChangedAt: string;
   changelog: EmulatedChange[];
+  /** Issue (entity) properties by key. */
+  properties: Record<string, unknown>;
 }
 
 /** Snapshot of a comment for assertions. */

@@ -1,0 +1,25 @@
+/**
+ * Entity property rules shared by comment and issue properties: key up to 255 characters, value
+ * any JSON up to 32768 bytes.
+ * https://developer.atlassian.com/cloud/jira/platform/jira-entity-properties/
+ */
+
+const MAX_PROPERTY_KEY = 255;
+const MAX_PROPERTY_VALUE = 32_768;
+
+/** What is wrong with a property key, or null. Pure. */
+export function propertyKeyProblem(key: unknown): string | null {
+  if (typeof key !== 'string' || key.length === 0) return 'The property key cannot be empty.';
+  if (key.length > MAX_PROPERTY_KEY) return `The property key cannot be longer than ${MAX_PROPERTY_KEY} characters.`;
+  return null;
+}
+
+/** What is wrong with a property value, or null. Pure. */
+export function propertyValueProblem(value: unknown): string | null {
+  const json = JSON.stringify(value);
+  if (json === undefined) return 'The property value must be valid JSON.';
+  if (Buffer.byteLength(json) > MAX_PROPERTY_VALUE) {
+    return `The property value cannot be longer than ${MAX_PROPERTY_VALUE} bytes.`;
+  }
+  return null;
+}
