@@ -1,7 +1,7 @@
 import { sendJson } from '../emulator-support/http-server.js';
 import { validateAdfDocument } from './adf.js';
 import type { RouteDeps } from './deps.js';
-import { propertyKeyProblem, propertyValueProblem } from './entity-properties.js';
+import { propertyKeyProblem, propertyValueProblem, putEntityProperty } from './entity-properties.js';
 import { expandSet, isRecord, queryInt, sendJiraError, sendNoContent } from './http-helpers.js';
 import { badRequest, JiraApiError } from './jira-error.js';
 import type { CommentRecord, IssueRecord } from './model.js';
@@ -65,18 +65,7 @@ function listComments(ctx: RouteContext, deps: RouteDeps): void {
 }
 
 function setProperty(ctx: RouteContext, deps: RouteDeps): void {
-  const { comment } = requireComment(deps, ctx.params.id ?? '');
-  const key = ctx.params.propertyKey ?? '';
-  const problem = propertyKeyProblem(key);
-  if (problem) throw badRequest(problem);
-  const value = ctx.json();
-  const valueProblem = propertyValueProblem(value);
-  if (valueProblem) throw badRequest(valueProblem);
-  const existed = comment.properties.has(key);
-  comment.properties.set(key, value);
-  // 201 when created, 200 when updated, empty body either way.
-  ctx.res.writeHead(existed ? 200 : 201);
-  ctx.res.end();
+  putEntityProperty(ctx, requireComment(deps, ctx.params.id ?? '').comment.properties);
 }
 
 /** Registers comments (list/add/get) and comment properties. */

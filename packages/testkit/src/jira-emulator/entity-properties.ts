@@ -3,6 +3,8 @@
  * any JSON up to 32768 bytes.
  * https://developer.atlassian.com/cloud/jira/platform/jira-entity-properties/
  */
+import { badRequest } from './jira-error.js';
+import type { RouteContext } from './router.js';
 
 const MAX_PROPERTY_KEY = 255;
 const MAX_PROPERTY_VALUE = 32_768;
@@ -22,4 +24,21 @@ export function propertyValueProblem(value: unknown): string | null {
     return `The property value cannot be longer than ${MAX_PROPERTY_VALUE} bytes.`;
   }
   return null;
+}
+
+/**
+ * Answers a PUT of an entity property into `properties`: 400 for a bad key or value, else 201
+ * when created and 200 when updated, with an empty body either way (as Jira does).
+ */
+export function putEntityProperty(ctx: RouteContext, properties: Map<string, unknown>): void {
+  const key = ctx.params.propertyKey ?? '';
+  const problem = propertyKeyProblem(key);
+  if (problem) throw badRequest(problem);
+  const value = ctx.json();
+  const valueProblem = propertyValueProblem(value);
+  if (valueProblem) throw badRequest(valueProblem);
+  const existed = properties.has(key);
+  properties.set(key, value);
+  ctx.res.writeHead(existed ? 200 : 201);
+  ctx.res.end();
 }

@@ -1,8 +1,8 @@
 import { sendJson } from '../emulator-support/http-server.js';
 import type { RouteDeps } from './deps.js';
-import { propertyKeyProblem, propertyValueProblem } from './entity-properties.js';
+import { putEntityProperty } from './entity-properties.js';
 import { sendNoContent } from './http-helpers.js';
-import { badRequest, JiraApiError } from './jira-error.js';
+import { JiraApiError } from './jira-error.js';
 import type { RouteContext, Router } from './router.js';
 
 // Issue (entity) properties, as
@@ -12,18 +12,8 @@ function notFound(key: string): JiraApiError {
 }
 
 function setProperty(ctx: RouteContext, deps: RouteDeps): void {
-  const issue = deps.store.requireIssue(ctx.params.key ?? '');
-  const key = ctx.params.propertyKey ?? '';
-  const problem = propertyKeyProblem(key);
-  if (problem) throw badRequest(problem);
-  const value = ctx.json();
-  const valueProblem = propertyValueProblem(value);
-  if (valueProblem) throw badRequest(valueProblem);
-  const existed = issue.properties.has(key);
-  issue.properties.set(key, value);
-  // 201 when created, 200 when updated, empty body either way; the issue's `updated` stays.
-  ctx.res.writeHead(existed ? 200 : 201);
-  ctx.res.end();
+  // The issue's `updated` stays: properties are not fields.
+  putEntityProperty(ctx, deps.store.requireIssue(ctx.params.key ?? '').properties);
 }
 
 /** Registers issue properties (list keys, get, set, delete). */
