@@ -12,7 +12,7 @@ import { createActivities, createWorkspaceSlots, hostActivitiesOf, sharedActivit
 import { createAdapters, type WorkerAdapters } from './adapters.js';
 import { fetchSdkMetrics, installTemporalRuntime } from './temporal-runtime.js';
 import { createWorkerMetrics } from './worker-metrics.js';
-import { bundleImplementationWorkflows } from './workflow-bundle.js';
+import { bundleWorkflowsInChildProcess } from './workflow-bundle.js';
 
 /** Default time in-flight work gets to finish after shutdown was requested, in ms. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
@@ -22,6 +22,21 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
  */
 const MAX_HEARTBEAT_THROTTLE_MS = 1_000;
 
+/**
+ * Workflows kept in the sticky cache per WORKER_CONCURRENCY slot. The SDK's default scales with
+ * the heap limit (~2 300 on a 4 GB heap), so every open run stayed in memory; most of them only
+ * wait for a slot (their `getHostQueue` retries need no workflow task), and one evicted is
+ * replayed from its short history when its next task comes.
+ */
+const CACHED_WORKFLOWS_PER_SLOT = 4;
+/** Lower bound of the sticky cache (the SDK needs at least 2). */
+const MIN_CACHED_WORKFLOWS = 16;
+
+/** Sticky-cache size for a worker hosting `concurrency` runs at once. Pure. */
+export function maxCachedWorkflowsFor(concurrency: number): number {
+  return Math.max(MIN_CACHED_WORKFLOWS, CACHED_WORKFLOWS_PER_SLOT * Math.floor(concurrency));
+}
+
 /** Options of {@link startWorkerRuntime}. */
 export interface WorkerRuntimeOptions {
   config: KhitomerConfig;
@@ -29,10 +44,15 @@ export interface WorkerRuntimeOptions {
   logger: Logger;
   /** A connection to reuse (not closed by `shutdown`); one is opened to TEMPORAL_ADDRESS otherwise. */
   connection?: NativeConnection;
-  /** A prebuilt workflow bundle (tests bundle once per file); bundled at start otherwise. */
+  /**
+   * A prebuilt workflow bundle (tests bundle once per file); bundled at start otherwise, in a
+   * child process so that webpack's memory does not stay in this one.
+   */
   workflowBundle?: WorkflowBundleOption;
   /** Port of `/metrics` (0 = any free one); METRICS_PORT otherwise. */
   metricsPort?: number;
+  /** Interface `/metrics` binds to; LISTEN_HOST otherwise (as the leader's REST and gRPC). */
+  metricsHost?: string;
   /** Adapters to use; the real ones for `config` otherwise. */
   adapters?: WorkerAdapters;
   /** Time in-flight work gets after `shutdown()` before it is cancelled, in ms (default 30 000). */
@@ -78,31 +98,45 @@ function stopWorker(worker: Worker): void {
 export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { config, logger } = options;
   const log = logger.child({ component: 'worker-runtime' });
-  const temporal = await installTemporalRuntime(logger, { sdkMetrics: options.temporalSdkMetrics ?? true });
+  // Bundling (a few seconds of CPU in a child process) overlaps connecting to Temporal.
+  const stopBundling = new AbortController();
+  const bundled: Promise<WorkflowBundleOption> = options.workflowBundle
+    ? Promise.resolve(options.workflowBundle)
+    : bundleWorkflowsInChildProcess({ logger, signal: stopBundling.signal }).then((code) => ({ code }));
+  bundled.catch(() => undefined);
+  let connection: NativeConnection;
+  let temporal: Awaited<ReturnType<typeof installTemporalRuntime>>;
   const ownConnection = options.connection === undefined;
-  const connection =
-    options.connection ??
-    (await NativeConnection.connect({ address: config.temporal.address }).catch((err: unknown) => {
-      throw new Error(`cannot connect to Temporal at ${config.temporal.address}`, { cause: err });
-    }));
+  try {
+    temporal = await installTemporalRuntime(logger, { sdkMetrics: options.temporalSdkMetrics ?? true });
+    connection =
+      options.connection ??
+      (await NativeConnection.connect({ address: config.temporal.address }).catch((err: unknown) => {
+        throw new Error(`cannot connect to Temporal at ${config.temporal.address}`, { cause: err });
+      }));
+  } catch (err) {
+    stopBundling.abort(err);
+    throw err;
+  }
   const workers: Worker[] = [];
   try {
     const hostQueue = hostQueueName(config.temporal.taskQueue);
     const adapters = options.adapters ?? createAdapters(config, logger);
     const registry = createMetricsRegistry('worker');
     const metrics = createWorkerMetrics(registry);
+    const workspaceSlots = createWorkspaceSlots(config.worker.concurrency);
     const activities = createActivities({
       ...adapters,
       logger,
       metrics,
       hostQueue,
-      workspaceSlots: createWorkspaceSlots(config.worker.concurrency),
+      workspaceSlots,
       workspaceRoot: config.workspaceDir,
       jira: { inProgressStatus: config.jira.inProgressStatus, reviewStatus: config.jira.reviewStatus },
       gitAuthor: { name: config.git.authorName, email: config.git.authorEmail },
       secretValues: config.secretValues,
     });
-    const workflowBundle = options.workflowBundle ?? { code: (await bundleImplementationWorkflows(logger)).code };
+    const workflowBundle = await bundled;
     const common = {
       connection,
       namespace: config.temporal.namespace,
@@ -114,6 +148,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         ...common,
         taskQueue: config.temporal.taskQueue,
         workflowBundle,
+        maxCachedWorkflows: maxCachedWorkflowsFor(config.worker.concurrency),
         activities: sharedActivitiesOf(activities),
       }),
     );
@@ -127,6 +162,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     );
     const server = await startMetricsServer([registry], {
       port: options.metricsPort ?? config.metrics.port,
+      host: options.metricsHost ?? config.listenHost,
       extra: () => fetchSdkMetrics(temporal.sdkMetricsUrl),
     });
 
@@ -153,6 +189,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       shutdown() {
         stopping ??= (async () => {
           log.info({ hostQueue }, 'worker shutting down');
+          // Runs waiting here for a slot go and ask another worker at once.
+          workspaceSlots.close();
           for (const worker of workers) stopWorker(worker);
           await done.catch(() => undefined);
           await server.close();
@@ -163,6 +201,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       },
     };
   } catch (err) {
+    stopBundling.abort(err);
     for (const worker of workers) stopWorker(worker);
     if (ownConnection) await connection.close().catch(() => undefined);
     throw err;

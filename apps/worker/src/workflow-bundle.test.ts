@@ -4,7 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addSourceCondition, bundleImplementationWorkflows, SOURCE_CONDITION } from './workflow-bundle.js';
+import {
+  addSourceCondition,
+  bundleImplementationWorkflows,
+  bundleWorkflowsInChildProcess,
+  childExecArgv,
+  SOURCE_CONDITION,
+} from './workflow-bundle.js';
 
 const temporary: string[] = [];
 afterAll(async () => {
@@ -45,6 +51,32 @@ describe('workflow bundle', () => {
     ).rejects.toThrow(/Webpack finished with errors/);
     expect(errors.join('\n')).toMatch(/ERROR in node:fs/);
   }, 60_000);
+
+  it('bundles in a child process (webpack memory leaves with it) to the same workflow code', async () => {
+    const code = await bundleWorkflowsInChildProcess();
+    expect(code).toContain('ImplementationWorkflow');
+    expect(code).toContain('packages/contracts/src');
+  }, 120_000);
+
+  it('gives up when the bundling child is stopped', async () => {
+    await expect(bundleWorkflowsInChildProcess({ signal: AbortSignal.abort(new Error('stop')) })).rejects.toThrow();
+  });
+
+  it('starts the bundling child with this process options, minus debugger flags', () => {
+    const argv = ['--conditions=@khitomer/source', '--import', 'tsx', '--inspect=9229', '--inspect-port', '9230'];
+    expect(childExecArgv(argv, '/app/src/workflow-bundle-main.ts')).toEqual([
+      '--conditions=@khitomer/source',
+      '--import',
+      'tsx',
+    ]);
+    expect(childExecArgv(['--max-old-space-size=512'], '/app/src/workflow-bundle-main.ts')).toEqual([
+      '--max-old-space-size=512',
+      '--import',
+      'tsx',
+      `--conditions=${SOURCE_CONDITION}`,
+    ]);
+    expect(childExecArgv([], '/app/dist/workflow-bundle-main.js')).toEqual([]);
+  });
 
   it('puts the source condition first and keeps webpack defaults', () => {
     expect(addSourceCondition({}).resolve?.conditionNames).toEqual([SOURCE_CONDITION, '...']);

@@ -50,6 +50,8 @@ export interface TicketPrompts {
   maxToolResultBytes: number;
   /** Tail sentinels of the large files found in any prompt (a whole file leaked). */
   leakedSentinels: string[];
+  /** Every tool result of the ticket's last prompt: tool, size and first line (evidence for the JSON file). */
+  toolResults: { tool: string; bytes: number; firstLine: string }[];
 }
 
 /** One end-to-end ticket on the big repository. */
@@ -86,7 +88,19 @@ function promptsOf(requests: readonly ChatRequest[]): TicketPrompts {
       }
     }
   }
-  return { calls: requests.length, promptChars, maxToolResultBytes, leakedSentinels: [...leaked] };
+  const toolNames = new Map<string, string>();
+  const toolResults: TicketPrompts['toolResults'] = [];
+  for (const message of requests.at(-1)?.messages ?? []) {
+    if (message.role === 'assistant') for (const call of message.toolCalls) toolNames.set(call.id, call.name);
+    if (message.role === 'tool') {
+      toolResults.push({
+        tool: toolNames.get(message.toolCallId) ?? '?',
+        bytes: Buffer.byteLength(message.content),
+        firstLine: message.content.split('\n')[0]?.slice(0, 160) ?? '',
+      });
+    }
+  }
+  return { calls: requests.length, promptChars, maxToolResultBytes, leakedSentinels: [...leaked], toolResults };
 }
 
 async function measureClones(

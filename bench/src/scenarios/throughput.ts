@@ -32,6 +32,8 @@ interface RunResult {
   windowMs: number;
   /** Worker log lines at warn level or above (activity failures that were retried, …), by message. */
   workerWarnings: Record<string, number>;
+  /** Why runs failed (first few), as Temporal reports it. */
+  failureReasons: string[];
   completed: number;
   failed: number;
   /** Tickets made ready → last PR opened, ms (null when not all PRs arrived). */
@@ -131,14 +133,30 @@ async function runWith(
     if (lastPrGraceOver || (timeToLastPrMs === null && now() - t0 > cutOffMs)) break;
     await sleep(250, ctx.signal);
   }
-  const pullRequests = pullsOfRun();
   const windowMs = timeToLastPrMs ?? now() - t0;
+  const pullRequests = pullsOfRun();
+  const failureReasons: string[] = [];
+  for await (const execution of client.workflow.list({ query: 'ExecutionStatus = "Failed"', pageSize: 5 })) {
+    if (failureReasons.length >= 5) break;
+    const reason = await client.workflow
+      .getHandle(execution.workflowId, execution.runId)
+      .result()
+      .then(
+        () => 'completed',
+        (err: unknown) => {
+          const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+          return `${execution.workflowId}: ${cause instanceof Error ? cause.message : String(cause)}`;
+        },
+      );
+    failureReasons.push(reason);
+  }
   const memory = sampler.stop();
   const workerWarnings: Record<string, number> = {};
   for (const worker of started) {
     for (const line of worker.logs()) {
-      if (typeof line.level === 'number' && line.level >= 40) {
-        const msg = String(line.msg);
+      if (line.level === 'warn' || line.level === 'error' || line.level === 'fatal') {
+        const activity = typeof line.activityType === 'string' ? ` [${line.activityType}]` : '';
+        const msg = `${String(line.msg)}${activity}`;
         workerWarnings[msg] = (workerWarnings[msg] ?? 0) + 1;
       }
     }
@@ -152,6 +170,7 @@ async function runWith(
     pullRequests,
     windowMs,
     workerWarnings,
+    failureReasons,
     completed,
     failed,
     timeToLastPrMs,
@@ -204,7 +223,7 @@ async function run(ctx: BenchContext): Promise<ScenarioOutcome> {
       : `worker warnings: ${entries.map(([m, n]) => `${n}× "${m}"`).join(', ')}`;
   };
   const runNote = (r: RunResult) =>
-    `${r.pullRequests}/${r.tickets} PRs${r.timeToLastPrMs === null ? ` when cut off at ${secondsOrNa(r.windowMs)}` : ''}, ${
+    `${r.pullRequests}/${r.tickets} PRs by ${secondsOrNa(r.windowMs)}, ${
       r.completed
     } runs completed, ${r.failed} failed; first PR after ${secondsOrNa(r.timeToFirstPrMs)}, all runs closed after ${secondsOrNa(
       r.timeToAllClosedMs,

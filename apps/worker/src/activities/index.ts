@@ -3,6 +3,7 @@
  * with their dependencies. Every activity runs through `runStep`: run-scoped logging and the one
  * error mapping at the boundary.
  */
+import { Context } from '@temporalio/activity';
 import {
   HOST_ACTIVITY_NAMES,
   type HostActivities,
@@ -21,6 +22,7 @@ import { openPullRequest } from './open-pull-request.js';
 import { prepareWorkspace } from './prepare-workspace.js';
 import { runStep } from './run-step.js';
 import { runTests } from './run-tests.js';
+import { keepHeartbeating, type StepContext } from './step-context.js';
 import { updateJira } from './update-jira.js';
 
 export type { ActivityDeps } from './activity-deps.js';
@@ -35,38 +37,53 @@ export { createWorkspaceSlots, type WorkspaceSlots } from './workspace-slots.js'
  * TSDoc (in its own file) says what it throws and whether that is retried. Creating them does no I/O.
  */
 export function createActivities(deps: ActivityDeps): ImplementationActivities {
-  /** Runs a clone-bound step while its workspace slot is marked busy (it cannot expire meanwhile). */
-  const hosted = async <T>(workspace: WorkspaceKey, fn: () => Promise<T>): Promise<T> => {
-    const end = deps.workspaceSlots?.begin(workspace);
-    try {
-      return await fn();
-    } finally {
-      end?.();
-    }
-  };
+  /**
+   * Runs a clone-bound step once no other step of its workspace runs here (heartbeating while it
+   * waits), keeping the workspace's slot busy meanwhile.
+   */
+  const hosted = <T>(
+    activity: string,
+    jiraIssueKey: string | undefined,
+    workspace: WorkspaceKey,
+    fn: (ctx: StepContext) => Promise<T>,
+  ): Promise<T> =>
+    runStep(deps, activity, jiraIssueKey, async (ctx) => {
+      const slots = deps.workspaceSlots;
+      if (!slots) return fn(ctx);
+      const stop = keepHeartbeating(ctx, () => ({ step: 'waiting for the workspace' }), deps.heartbeatIntervalMs);
+      let leave: () => void;
+      try {
+        leave = await slots.enter(workspace, ctx.signal);
+      } finally {
+        stop();
+      }
+      try {
+        return await fn(ctx);
+      } finally {
+        leave();
+      }
+    });
   return {
-    getHostQueue: async (input) => runStep(deps, 'getHostQueue', undefined, async () => getHostQueue(deps, input)),
+    getHostQueue: (input) =>
+      runStep(deps, 'getHostQueue', undefined, (ctx) =>
+        getHostQueue(deps, ctx, input, Context.current().info.startToCloseTimeoutMs),
+      ),
     notifyJira: (input) => runStep(deps, 'notifyJira', input.jiraIssueKey, (ctx) => notifyJira(deps, ctx, input)),
     openPullRequest: (input) =>
       runStep(deps, 'openPullRequest', input.jiraIssueKey, (ctx) => openPullRequest(deps, ctx, input)),
     updateJira: (input) => runStep(deps, 'updateJira', input.jiraIssueKey, (ctx) => updateJira(deps, ctx, input)),
     prepareWorkspace: (input) =>
-      hosted(input.workspace, () =>
-        runStep(deps, 'prepareWorkspace', input.jiraIssueKey, (ctx) => prepareWorkspace(deps, ctx, input)),
-      ),
-    runTests: (input) =>
-      hosted(input.workspace, () => runStep(deps, 'runTests', input.jiraIssueKey, (ctx) => runTests(deps, ctx, input))),
+      hosted('prepareWorkspace', input.jiraIssueKey, input.workspace, (ctx) => prepareWorkspace(deps, ctx, input)),
+    runTests: (input) => hosted('runTests', input.jiraIssueKey, input.workspace, (ctx) => runTests(deps, ctx, input)),
     implementChanges: (input) =>
-      hosted(input.workspace, () =>
-        runStep(deps, 'implementChanges', input.ticket.key, (ctx) => implementChanges(deps, ctx, input)),
-      ),
+      hosted('implementChanges', input.ticket.key, input.workspace, (ctx) => implementChanges(deps, ctx, input)),
     commitAndPush: (input) =>
-      hosted(input.workspace, () =>
-        runStep(deps, 'commitAndPush', input.jiraIssueKey, (ctx) => commitAndPush(deps, ctx, input)),
-      ),
+      hosted('commitAndPush', input.jiraIssueKey, input.workspace, (ctx) => commitAndPush(deps, ctx, input)),
     cleanupWorkspace: async (input) => {
       try {
-        return await runStep(deps, 'cleanupWorkspace', undefined, (ctx) => cleanupWorkspace(deps, ctx, input));
+        return await hosted('cleanupWorkspace', undefined, input.workspace, (ctx) =>
+          cleanupWorkspace(deps, ctx, input),
+        );
       } finally {
         deps.workspaceSlots?.release(input.workspace);
       }

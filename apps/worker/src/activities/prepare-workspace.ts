@@ -1,7 +1,7 @@
 /** `prepareWorkspace`: a fresh shallow clone of the base branch with the work branch checked out. */
 import { rm } from 'node:fs/promises';
 import { FailureTypes } from '@khitomer/contracts';
-import { isIntegrationError } from '@khitomer/integrations';
+import { isIntegrationError, type RepositoryInfo } from '@khitomer/integrations';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PreparedWorkspace, PrepareWorkspaceInput } from '../workflows/activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -12,7 +12,7 @@ import { workspaceDirFor } from './workspace-path.js';
 /**
  * Clones `repository` (URL from the code host's `clone_url`; token sent as a header by the git
  * adapter) into this attempt's folder, replacing whatever a previous try left there, and creates
- * `branch`. Heartbeats while cloning; the clone stops when the activity is cancelled.
+ * `branch`. Heartbeats throughout; the clone stops when the activity is cancelled.
  * Idempotent (starts from an empty folder every time).
  * @throws non-retryable `InvalidRepository` for an archived repository or a missing base branch;
  *   adapter errors (mapped at the boundary: 404/401/403 non-retryable, 5xx/429/network retried).
@@ -23,31 +23,38 @@ export async function prepareWorkspace(
   input: PrepareWorkspaceInput,
 ): Promise<PreparedWorkspace> {
   const dir = workspaceDirFor(deps.workspaceRoot, input.workspace);
-  await rm(dir, { recursive: true, force: true });
-  const repo = await deps.codeHost.getRepository(input.repository);
-  if (repo.archived) {
-    throw ApplicationFailure.nonRetryable(
-      `${repo.fullName} is archived: nothing can be pushed to it`,
-      FailureTypes.InvalidRepository,
-    );
-  }
-  const baseBranch = input.baseBranch ?? repo.defaultBranch;
+  // From the start, not only around the clone: removing an old clone and a repository lookup
+  // that waits out a 429's Retry-After can outlast the heartbeat timeout of a healthy host.
   const stop = keepHeartbeating(ctx, () => ({ step: 'clone' }), deps.heartbeatIntervalMs);
+  let repo: RepositoryInfo;
+  let baseBranch: string;
+  let files: string[];
   try {
-    await deps.git.clone({ url: repo.cloneUrl, dir, branch: baseBranch, signal: ctx.signal });
-  } catch (err) {
-    if (isIntegrationError(err) && err.code === 'not_found' && !ctx.signal.aborted) {
+    await rm(dir, { recursive: true, force: true });
+    repo = await deps.codeHost.getRepository(input.repository);
+    if (repo.archived) {
       throw ApplicationFailure.nonRetryable(
-        `cannot clone branch "${baseBranch}" of ${repo.fullName}: ${err.message}`,
+        `${repo.fullName} is archived: nothing can be pushed to it`,
         FailureTypes.InvalidRepository,
       );
     }
-    throw err;
+    baseBranch = input.baseBranch ?? repo.defaultBranch;
+    try {
+      await deps.git.clone({ url: repo.cloneUrl, dir, branch: baseBranch, signal: ctx.signal });
+    } catch (err) {
+      if (isIntegrationError(err) && err.code === 'not_found' && !ctx.signal.aborted) {
+        throw ApplicationFailure.nonRetryable(
+          `cannot clone branch "${baseBranch}" of ${repo.fullName}: ${err.message}`,
+          FailureTypes.InvalidRepository,
+        );
+      }
+      throw err;
+    }
+    await deps.git.createBranch(dir, input.branch);
+    files = await deps.git.listFiles(dir);
   } finally {
     stop();
   }
-  await deps.git.createBranch(dir, input.branch);
-  const files = await deps.git.listFiles(dir);
   ctx.logger.info(
     { repository: repo.fullName, baseBranch, branch: input.branch, files: files.length },
     'workspace ready',

@@ -16,6 +16,7 @@ import {
   type WorkflowTimeouts,
 } from '@khitomer/contracts';
 import { killAllNodeServices, waitUntil } from '@khitomer/testkit';
+import type { DynamicStep, ScenarioStep } from '@khitomer/testkit/llm';
 import { type EmulatorStack, startEmulatorStack } from '@khitomer/testkit/stack';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -31,27 +32,23 @@ const TIMEOUTS: Partial<WorkflowTimeouts> = {
   retryInitialIntervalMs: 500,
   externalCallMs: 30_000,
 };
-const SCENARIO = [
-  { toolCalls: [{ name: 'list_files', arguments: { path: null } }] },
-  {
-    toolCalls: [
-      { name: 'read_file', arguments: { path: 'test/calculator.test.js', start_line: null, end_line: null } },
-    ],
-  },
-  { toolCalls: [{ name: 'read_file', arguments: { path: 'src/calculator.js', start_line: null, end_line: null } }] },
-  {
-    toolCalls: [
-      {
-        name: 'edit_file',
-        arguments: {
-          path: 'src/calculator.js',
-          old_string: 'export function add(a, b) {\n  return a - b;',
-          new_string: 'export function add(a, b) {\n  return a + b;',
-        },
+const FIX_ADD: ScenarioStep = {
+  toolCalls: [
+    {
+      name: 'edit_file',
+      arguments: {
+        path: 'src/calculator.js',
+        old_string: 'export function add(a, b) {\n  return a - b;',
+        new_string: 'export function add(a, b) {\n  return a + b;',
       },
-    ],
-  },
-  { toolCalls: [{ name: 'finish', arguments: { summary: 'add() returns the sum.' } }] },
+    },
+  ],
+};
+const FINISH: ScenarioStep = { toolCalls: [{ name: 'finish', arguments: { summary: 'add() returns the sum.' } }] };
+const SCENARIO: ScenarioStep[] = [
+  { toolCalls: [{ name: 'read_file', arguments: { path: 'src/calculator.js', start_line: null, end_line: null } }] },
+  FIX_ADD,
+  FINISH,
 ];
 
 let stack: EmulatorStack;
@@ -88,7 +85,7 @@ function workerEnv(taskQueue: string, workspace: string): Record<string, string>
   };
 }
 
-function inputFor(key: string, summary: string, testCommand?: string): ImplementationWorkflowInput {
+function inputFor(key: string, summary: string, testCommand?: string, agentMaxSteps = 20): ImplementationWorkflowInput {
   return {
     jiraIssueKey: key,
     summary,
@@ -103,7 +100,7 @@ function inputFor(key: string, summary: string, testCommand?: string): Implement
     options: {
       planApprovalRequired: false,
       approvalTimeoutMs: 60_000,
-      agentMaxSteps: 20,
+      agentMaxSteps,
       agentMaxTokens: 400_000,
       planTokensUsed: 500,
       testTimeoutMs: 100_000,
@@ -162,16 +159,25 @@ describe('worker graceful shutdown', () => {
     const taskQueue = `shutdown-agent-${Date.now()}`;
     const summary = 'Fix add while the worker shuts down';
     const key = stack.jira.seedIssue({ summary, status: 'Ready for Development', repository: `${OWNER}/${REPO}` });
-    stack.llm.addScenario(key, SCENARIO);
-    // Slow model answers (5 × 3 s) keep the agent step in flight while the second worker starts.
-    const removeLatency = stack.llm.faults.add({ path: '/v1/chat/completions', latencyMs: 3_000 });
+    // The agent keeps looking around (one slow model call a second) until the test lets it finish,
+    // so it is surely mid-step when the signal arrives, however long the second worker takes to start.
+    let letAgentFinish = false;
+    const step: DynamicStep = (_request, history) => {
+      if (!letAgentFinish) return { toolCalls: [{ name: 'list_files', arguments: { path: null } }] };
+      return history.toolResults.some((r) => r.name === 'edit_file') ? FINISH : FIX_ADD;
+    };
+    stack.llm.addScenario(
+      key,
+      Array.from({ length: 100 }, () => step),
+    );
+    const removeLatency = stack.llm.faults.add({ path: '/v1/chat/completions', latencyMs: 1_000 });
     cleanups.push(removeLatency);
 
     const first = await startChildWorker('worker-a', workerEnv(taskQueue, 'a'));
     const handle = await client.workflow.start(IMPLEMENTATION_WORKFLOW_TYPE, {
       taskQueue,
       workflowId: `khitomer-${key}`,
-      args: [inputFor(key, summary)],
+      args: [inputFor(key, summary, undefined, 100)],
     });
     await waitUntil(
       'the agent to be mid-loop on the first worker',
@@ -183,6 +189,7 @@ describe('worker graceful shutdown', () => {
 
     const signalledAt = Date.now();
     first.service.signal('SIGTERM');
+    letAgentFinish = true;
     const exit = await first.service.exited;
     removeLatency();
     const result = (await handle.result()) as ImplementationWorkflowResult;

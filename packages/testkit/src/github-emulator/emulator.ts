@@ -146,10 +146,24 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
   };
 }
 
+/**
+ * Kills a `git http-backend` and waits for it to exit. Waits for `exit`, not `close`: a pack
+ * process it started may still hold the output pipe (blocked writing to a client that is gone),
+ * and closing our ends of the pipes lets that process fail and exit too.
+ */
 function killAndWait(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const closePipes = (): void => {
+    for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+  };
+  if (child.exitCode !== null || child.signalCode !== null) {
+    closePipes();
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
-    child.once('close', () => resolve());
+    child.once('exit', () => {
+      closePipes();
+      resolve();
+    });
     child.kill('SIGKILL');
   });
 }
