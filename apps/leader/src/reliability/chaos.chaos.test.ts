@@ -21,7 +21,7 @@ import {
   seededRandom,
   waitUntil,
 } from '@khitomer/testkit';
-import { CALCULATOR_TICKET } from '@khitomer/testkit/scenarios';
+import { CALCULATOR_TICKET, calculatorQuickFixScenario } from '@khitomer/testkit/scenarios';
 import { startEmulatorStack } from '@khitomer/testkit/stack';
 import { startDevServer } from '@khitomer/testkit/temporal';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -45,22 +45,6 @@ const TIMEOUTS = {
   retryInitialIntervalMs: 500,
   externalCallMs: 20_000,
 };
-const AGENT_SCENARIO = [
-  { toolCalls: [{ name: 'read_file', arguments: { path: 'src/calculator.js', start_line: null, end_line: null } }] },
-  {
-    toolCalls: [
-      {
-        name: 'edit_file',
-        arguments: {
-          path: 'src/calculator.js',
-          old_string: 'export function add(a, b) {\n  return a - b;',
-          new_string: 'export function add(a, b) {\n  return a + b;',
-        },
-      },
-    ],
-  },
-  { toolCalls: [{ name: 'finish', arguments: { summary: 'add() returns the sum.' } }] },
-];
 
 /** ~20 % of matching requests fail (1 − 0.93³), and 30 % of the others are slowed down. */
 function addChaosFaults(faults: FaultInjector, pathPattern: string, latencyMs: number): void {
@@ -155,7 +139,7 @@ describe('chaos', () => {
         status: READY,
         repository: `${OWNER}/${REPO}`,
       });
-      stack.llm.addScenario(key, AGENT_SCENARIO);
+      stack.llm.addScenario(key, calculatorQuickFixScenario());
       return key;
     });
     addChaosFaults(stack.jira.faults, '/rest/*', 300);

@@ -10,6 +10,7 @@ import {
   type ImplementationWorkflowResult,
 } from '@khitomer/contracts';
 import { killAllNodeServices } from '@khitomer/testkit';
+import { CALCULATOR_STEPS } from '@khitomer/testkit/scenarios';
 import { type EmulatorStack, startEmulatorStack } from '@khitomer/testkit/stack';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -73,22 +74,7 @@ describe('worker capacity', () => {
     stack.llm.faults.add({ path: '/v1/chat/completions', latencyMs: 2_000 });
     const keys = Array.from({ length: RUNS }, (_, i) => {
       const key = stack.jira.seedIssue({ summary: `Fix add ${i}`, status: 'To Do', repository: `${OWNER}/${REPO}` });
-      stack.llm.addScenario(key, [
-        { toolCalls: [{ name: 'list_files', arguments: { path: null } }] },
-        {
-          toolCalls: [
-            {
-              name: 'edit_file',
-              arguments: {
-                path: 'src/calculator.js',
-                old_string: 'export function add(a, b) {\n  return a - b;',
-                new_string: 'export function add(a, b) {\n  return a + b;',
-              },
-            },
-          ],
-        },
-        { toolCalls: [{ name: 'finish', arguments: { summary: 'add() returns the sum.' } }] },
-      ]);
+      stack.llm.addScenario(key, [CALCULATOR_STEPS.listFiles, CALCULATOR_STEPS.fixAdd, CALCULATOR_STEPS.finish]);
       return key;
     });
     const started = Date.now();

@@ -16,7 +16,8 @@ import {
   type WorkflowTimeouts,
 } from '@khitomer/contracts';
 import { killAllNodeServices, waitUntil } from '@khitomer/testkit';
-import type { DynamicStep, ScenarioStep } from '@khitomer/testkit/llm';
+import type { DynamicStep } from '@khitomer/testkit/llm';
+import { CALCULATOR_STEPS, calculatorQuickFixScenario } from '@khitomer/testkit/scenarios';
 import { type EmulatorStack, startEmulatorStack } from '@khitomer/testkit/stack';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -32,24 +33,7 @@ const TIMEOUTS: Partial<WorkflowTimeouts> = {
   retryInitialIntervalMs: 500,
   externalCallMs: 30_000,
 };
-const FIX_ADD: ScenarioStep = {
-  toolCalls: [
-    {
-      name: 'edit_file',
-      arguments: {
-        path: 'src/calculator.js',
-        old_string: 'export function add(a, b) {\n  return a - b;',
-        new_string: 'export function add(a, b) {\n  return a + b;',
-      },
-    },
-  ],
-};
-const FINISH: ScenarioStep = { toolCalls: [{ name: 'finish', arguments: { summary: 'add() returns the sum.' } }] };
-const SCENARIO: ScenarioStep[] = [
-  { toolCalls: [{ name: 'read_file', arguments: { path: 'src/calculator.js', start_line: null, end_line: null } }] },
-  FIX_ADD,
-  FINISH,
-];
+const { fixAdd: FIX_ADD, finish: FINISH } = CALCULATOR_STEPS;
 
 let stack: EmulatorStack;
 let connection: Connection;
@@ -216,7 +200,7 @@ describe('worker graceful shutdown', () => {
     const taskQueue = `shutdown-tests-${Date.now()}`;
     const summary = 'Fix add while tests hang at shutdown';
     const key = stack.jira.seedIssue({ summary, status: 'Ready for Development', repository: `${OWNER}/${REPO}` });
-    stack.llm.addScenario(key, SCENARIO);
+    stack.llm.addScenario(key, calculatorQuickFixScenario());
     // The test command is slow (longer than the worker's 30 s grace period) while the marker exists.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'khitomer-shutdown-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
