@@ -4,6 +4,7 @@
  */
 export { type ActivityDeps, createActivities, hostActivitiesOf, sharedActivitiesOf } from './activities/index.js';
 export { createAdapters, type WorkerAdapters } from './adapters.js';
+export { WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from './process-settings.js';
 export { temporalLoggerFor } from './temporal-logger.js';
 export { createWorkerMetrics, type RunOutcome, type WorkerMetrics } from './worker-metrics.js';
 export {

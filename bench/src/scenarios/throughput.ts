@@ -233,8 +233,9 @@ async function run(ctx: BenchContext): Promise<ScenarioOutcome> {
       metric: `1 worker: time to last PR (${tickets} tickets)`,
       value: one.timeToLastPrMs === null ? null : one.timeToLastPrMs / 1000,
       unit: 's',
-      ...(timeTarget ? { target: timeTarget } : {}),
-      note: runNote(one),
+      // The 3-minute target is for the scaled-out deployment (2 workers, below). One worker runs
+      // only as the reference of the scaling ratio, cut off once its throughput is known.
+      note: `${runNote(one)}; reference run for the scaling ratio, cut off at ${secondsOrNa(cutOffMs)}`,
     },
     {
       metric: '1 worker: throughput',
