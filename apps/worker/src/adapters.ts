@@ -5,12 +5,16 @@ import {
   createGitHubCodeHost,
   createGitWorkspace,
   createJiraIssueTracker,
+  createMirrorCache,
   createOpenAiLlmClient,
   type GitWorkspace,
   type IssueTracker,
   type LlmClient,
+  type MirrorCache,
+  withMirrorCache,
 } from '@khitomer/integrations';
 import type { Logger } from '@khitomer/observability';
+import { mirrorCacheDirFor } from './activities/workspace-path.js';
 
 /** The outside systems a worker talks to. */
 export interface WorkerAdapters {
@@ -18,14 +22,24 @@ export interface WorkerAdapters {
   codeHost: CodeHost;
   git: GitWorkspace;
   llm: LlmClient;
+  /** The clone cache behind `git.clone`, when there is one (its `idle()` lets tests and benchmarks wait for spares). */
+  mirrorCache?: MirrorCache;
 }
 
 /**
  * Jira (jira.js), GitHub (octokit), git (simple-git) and OpenAI adapters for `config`, each
- * logging through a child of `logger`. Does no I/O.
+ * logging through a child of `logger`. Clones go through this worker's clone cache in
+ * `WORKSPACE_DIR/.mirrors` (a mirror per repository, refreshed by fetch, plus a parked spare
+ * checkout per repository and branch), falling back to a direct clone when the cache fails. Does no I/O.
  * @throws IntegrationError `bad_input` (not retryable) for an unusable base URL.
  */
 export function createAdapters(config: KhitomerConfig, logger: Logger): WorkerAdapters {
+  const gitLogger = logger.child({ component: 'git' });
+  const mirrorCache = createMirrorCache({
+    token: config.github.token,
+    cacheDir: mirrorCacheDirFor(config.workspaceDir),
+    logger: gitLogger,
+  });
   return {
     issueTracker: createJiraIssueTracker({
       baseUrl: config.jira.baseUrl,
@@ -38,7 +52,8 @@ export function createAdapters(config: KhitomerConfig, logger: Logger): WorkerAd
       token: config.github.token,
       logger: logger.child({ component: 'github' }),
     }),
-    git: createGitWorkspace({ token: config.github.token, logger: logger.child({ component: 'git' }) }),
+    git: withMirrorCache(createGitWorkspace({ token: config.github.token, logger: gitLogger }), mirrorCache, gitLogger),
+    mirrorCache,
     llm: createOpenAiLlmClient({
       apiKey: config.llm.apiKey,
       model: config.llm.model,

@@ -280,6 +280,11 @@ describe('ImplementationWorkflow durability', () => {
       cleanups.push(faults.add({ status: 500, probability: 0.15 }));
       cleanups.push(faults.add({ status: 429, retryAfterSeconds: 1, probability: 0.18 }));
     }
+    // A run makes only a handful of GitHub calls (fewer still with a warm clone cache), so the
+    // random faults may all miss them: the first PR creation fails for sure.
+    cleanups.push(
+      stack.github.faults.add({ method: 'POST', path: `/repos/${OWNER}/${REPO}/pulls`, status: 502, times: 1 }),
+    );
     const jiraFaultsBefore = stack.jira.faults.injected.length;
     const githubFaultsBefore = stack.github.faults.injected.length;
     const started = Date.now();

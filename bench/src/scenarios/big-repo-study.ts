@@ -1,14 +1,14 @@
 /**
  * Everything measured on the generated big repository, done once for the clone (4) and LLM
- * context (6) scenarios: direct clone timings through the git adapter (plain shallow clone as the
- * worker does today; first and second clone through the mirror cache), then two tickets end to end
- * through the real leader and worker whose git adapter uses the cache, with the LLM emulator's
- * records of every prompt.
+ * context (6) scenarios: direct clone timings (plain shallow clone through the bare git adapter;
+ * first and second clone through the mirror cache, and a warm clone with no spare parked), then two
+ * tickets end to end through the real leader and worker with the worker's own adapters (which clone
+ * through its cache in WORKSPACE_DIR/.mirrors), with the LLM emulator's records of every prompt.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createGitWorkspace, createMirrorCache, type MirrorCloneReport, withMirrorCache } from '@khitomer/integrations';
+import { createGitWorkspace, createMirrorCache, type MirrorCloneReport } from '@khitomer/integrations';
 import { createLogger } from '@khitomer/observability';
 import type { ChatRequest } from '@khitomer/testkit/llm';
 import { CALCULATOR_TICKET } from '@khitomer/testkit/scenarios';
@@ -31,13 +31,22 @@ export interface BigRepoStudyParts {
 
 /** Direct clone timings, in milliseconds, one value per repetition. */
 export interface CloneSamples {
-  /** `createGitWorkspace().clone` (depth 1), what `prepareWorkspace` does today. */
+  /** `createGitWorkspace().clone` (depth 1): the clone without a cache. */
   plainMs: number[];
-  /** First clone through an empty cache: builds the mirror (full history), then clones locally. */
+  /** First clone through an empty cache: builds the mirror (full history), clones locally, checks out. */
   firstMs: number[];
-  /** Second clone through the same cache: fetch (nothing new), local clone, checkout. */
+  firstReports: MirrorCloneReport[];
+  /**
+   * From the end of the first clone until the spare it started in the background was parked (off
+   * the critical path: a ticket's agent and tests run meanwhile).
+   */
+  spareBuildMs: number[];
+  /** Second clone through the same cache: fetch (nothing new), take-over of the spare, reset to the tip. */
   secondMs: number[];
   secondReports: MirrorCloneReport[];
+  /** A clone with the mirror warm but no spare parked (spares off): fetch, local clone, full checkout. */
+  noSpareMs: number[];
+  noSpareReports: MirrorCloneReport[];
 }
 
 /** What the LLM saw of one ticket. */
@@ -111,23 +120,46 @@ async function measureClones(
   repetitions: number,
 ): Promise<CloneSamples> {
   const git = createGitWorkspace({ token });
-  const samples: CloneSamples = { plainMs: [], firstMs: [], secondMs: [], secondReports: [] };
+  const samples: CloneSamples = {
+    plainMs: [],
+    firstMs: [],
+    firstReports: [],
+    spareBuildMs: [],
+    secondMs: [],
+    secondReports: [],
+    noSpareMs: [],
+    noSpareReports: [],
+  };
   for (let r = 0; r <= repetitions; r++) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
     await settleDisk();
     const dir = path.join(root, `rep-${r}`);
-    const cache = createMirrorCache({ token, cacheDir: path.join(dir, 'cache') });
+    const cacheDir = path.join(dir, 'cache');
+    const cache = createMirrorCache({ token, cacheDir });
     const plain = await timed(() => git.clone({ url: cloneUrl, dir: path.join(dir, 'plain'), branch: 'main' }));
     await settleDisk();
     const first = await timed(() => cache.clone({ url: cloneUrl, dir: path.join(dir, 'first'), branch: 'main' }));
+    // "Warm" = what the next ticket finds: the mirror and the spare the first clone started.
+    const spare = await timed(() => cache.idle());
     await settleDisk();
     const second = await timed(() => cache.clone({ url: cloneUrl, dir: path.join(dir, 'second'), branch: 'main' }));
+    if (!second.result.spareUsed) throw new Error('the second clone did not find the spare');
+    await cache.idle();
+    await settleDisk();
+    const withoutSpare = createMirrorCache({ token, cacheDir, spares: false });
+    const noSpare = await timed(() =>
+      withoutSpare.clone({ url: cloneUrl, dir: path.join(dir, 'no-spare'), branch: 'main' }),
+    );
     // Repetition 0 warms the server side (page cache) and is not counted.
     if (r > 0) {
       samples.plainMs.push(plain.ms);
       samples.firstMs.push(first.ms);
+      samples.firstReports.push(first.result);
+      samples.spareBuildMs.push(spare.ms);
       samples.secondMs.push(second.ms);
       samples.secondReports.push(second.result);
+      samples.noSpareMs.push(noSpare.ms);
+      samples.noSpareReports.push(noSpare.result);
     }
     // Clones are kept until the study ends, so no deletion of a 20k-file tree runs between timed steps.
     ctx.log(`clone: ${r === 0 ? 'warm-up' : `repetition ${r}/${repetitions}`} done`);
@@ -159,20 +191,16 @@ export async function runBigRepoStudy(ctx: BenchContext, parts: BigRepoStudyPart
 
     const temporal = await startScenarioTemporal();
     cleanup.defer('temporal dev server', () => temporal.stop());
-    const cacheDir = path.join(stack.workspaceDir, '.mirrors');
-    await mkdir(cacheDir, { recursive: true });
     const logger = createLogger({ service: 'bench', level: 'error', destination: process.stderr });
+    // The worker's own adapters: its clones go through its cache in WORKSPACE_DIR/.mirrors.
+    const adapters = (config: Parameters<typeof createAdapters>[0]) => createAdapters(config, logger);
     const product = await startInProcessProduct({
       stack,
       temporal,
       taskQueue: 'bench-big-repo',
       workflowCode: await ctx.shared.workflowBundle(),
       cleanup,
-      adapters: (config) => {
-        const real = createAdapters(config, logger);
-        const cache = createMirrorCache({ token: config.github.token, cacheDir });
-        return { ...real, git: withMirrorCache(createGitWorkspace({ token: config.github.token }), cache) };
-      },
+      adapters,
     });
 
     const tickets: StudyTicket[] = [];

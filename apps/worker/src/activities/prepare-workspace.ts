@@ -1,4 +1,4 @@
-/** `prepareWorkspace`: a fresh shallow clone of the base branch with the work branch checked out. */
+/** `prepareWorkspace`: a fresh clone of the base branch (through the worker's clone cache) with the work branch checked out. */
 import { rm } from 'node:fs/promises';
 import { FailureTypes } from '@khitomer/contracts';
 import { isIntegrationError, type RepositoryInfo } from '@khitomer/integrations';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { workspaceDirFor } from './workspace-path.js';
+import { MIRROR_CACHE_DIR_NAME, mirrorCacheDirFor, workspaceDirFor } from './workspace-path.js';
 
 describe('workspaceDirFor', () => {
   it('gives one folder per run and attempt directly below the root', () => {
@@ -20,5 +20,16 @@ describe('workspaceDirFor', () => {
   it('rejects malformed keys as non-retryable InvalidInput', () => {
     expect(() => workspaceDirFor('/ws', { workflowId: '', runId: 'r', attempt: 1 })).toThrow(ApplicationFailure);
     expect(() => workspaceDirFor('/ws', { workflowId: 'w', runId: 'r', attempt: 0 })).toThrow(/invalid workspace key/);
+  });
+
+  it('never names a workspace like the clone cache folder next to it', () => {
+    expect(mirrorCacheDirFor('/ws/')).toBe(`/ws/${MIRROR_CACHE_DIR_NAME}`);
+    for (const workflowId of ['.mirrors', '.', '..', '.mirrors--x']) {
+      for (const runId of ['.mirrors', 'r']) {
+        const dir = workspaceDirFor('/ws', { workflowId, runId, attempt: 1 });
+        expect(dir).not.toBe(mirrorCacheDirFor('/ws'));
+        expect(path.basename(dir)).toMatch(/--a1$/);
+      }
+    }
   });
 });

@@ -1,10 +1,20 @@
 /**
- * Where a run attempt's clone lives: one folder per workflow run and attempt under WORKSPACE_DIR.
+ * Where a run attempt's clone lives: one folder per workflow run and attempt under WORKSPACE_DIR,
+ * next to the worker's clone cache in `WORKSPACE_DIR/.mirrors` (same file system, so cached clones
+ * can hard-link packs and take over parked spares with a rename).
  */
 import path from 'node:path';
 import { FailureTypes } from '@khitomer/contracts';
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkspaceKey } from '../workflows/activity-types.js';
+
+/** Name of the clone cache's folder below WORKSPACE_DIR. No workspace folder can have it (they end in `--a<attempt>`). */
+export const MIRROR_CACHE_DIR_NAME = '.mirrors';
+
+/** The worker's clone cache folder below `root` (WORKSPACE_DIR). Pure. */
+export function mirrorCacheDirFor(root: string): string {
+  return path.join(path.resolve(root), MIRROR_CACHE_DIR_NAME);
+}
 
 /** Characters kept in folder names; everything else becomes `_`. */
 const UNSAFE = /[^A-Za-z0-9._-]/g;

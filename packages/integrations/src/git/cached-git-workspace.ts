@@ -3,11 +3,11 @@
  * wrapped workspace's. A mirror that turns out unusable is discarded and the clone falls back to
  * a direct one, so the cache can make a clone faster but never make it fail.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { isIntegrationError } from '../errors.js';
 import type { GitWorkspace } from '../git-workspace.js';
 import { type Logger, silentLogger } from '../logger.js';
-import type { MirrorCache } from './mirror-cache.js';
+import { isEmptyOrMissing, type MirrorCache } from './mirror-cache.js';
 
 /** Failures a direct clone would meet as well: passed on instead of falling back. */
 const NO_FALLBACK = new Set([
@@ -19,14 +19,6 @@ const NO_FALLBACK = new Set([
   'unavailable',
   'rate_limited',
 ]);
-
-async function isEmptyOrMissing(dir: string): Promise<boolean> {
-  try {
-    return (await readdir(dir)).length === 0;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT';
-  }
-}
 
 /**
  * Wraps `workspace` so that `clone` uses `cache`. When the cached clone fails for a local reason

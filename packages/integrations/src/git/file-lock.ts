@@ -36,7 +36,8 @@ interface LockOwner {
 /** Tails of the in-process queues, by lock path: tasks of one process never poll the file against each other. */
 const localQueues = new Map<string, Promise<void>>();
 
-function processAlive(pid: number): boolean {
+/** Whether process `pid` exists on this host (also when it belongs to another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

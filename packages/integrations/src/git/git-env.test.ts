@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationHeader, buildGitEnv } from './git-env.js';
+import { assertBranch, authorizationHeader, buildGitEnv, httpOriginOf } from './git-env.js';
 
 const TOKEN = 'ghp_secret_token_value_0000000000000000';
 
@@ -47,5 +47,22 @@ describe('buildGitEnv', () => {
 
   it('adds extra variables last', () => {
     expect(buildGitEnv(base, undefined, { GIT_AUTHOR_NAME: 'K' }).GIT_AUTHOR_NAME).toBe('K');
+  });
+});
+
+describe('argument checks', () => {
+  it('accepts ordinary branch names and rejects option-like or invalid ones', () => {
+    expect(() => assertBranch('khitomer/KHI-1-fix')).not.toThrow();
+    for (const bad of ['', '--upload-pack=x', 'a..b', 'a b', 'a:b', 'ref.lock', 'dir/']) {
+      expect(() => assertBranch(bad)).toThrow(/invalid branch name/);
+    }
+  });
+
+  it('takes the origin of http(s) URLs without credentials only', () => {
+    expect(httpOriginOf('https://github.com/acme/calc.git')).toBe('https://github.com');
+    expect(httpOriginOf('http://127.0.0.1:4000/acme/calc.git')).toBe('http://127.0.0.1:4000');
+    expect(() => httpOriginOf('ssh://git@github.com/acme/calc.git')).toThrow(/must be http/);
+    expect(() => httpOriginOf('https://user:pw@github.com/acme/calc.git')).toThrow(/credentials/);
+    expect(() => httpOriginOf('not a url')).toThrow(/not a valid URL/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fixturePath } from '@khitomer/testkit/fixtures';
@@ -85,8 +85,16 @@ describe('mirror clone cache (GitHub emulator)', () => {
     const cache = createMirrorCache({ token: emulator.token, cacheDir: fresh('cache') });
     const dir = fresh();
     await cache.clone({ url: cloneUrl, dir, branch: 'main' });
+    await cache.idle();
+    const sparesDir = cache.mirrorDirFor(cloneUrl).replace(/\.git$/, '.spares');
+    const spares = (await readdir(sparesDir)).map((name) => path.join(sparesDir, name, '.git', 'config'));
+    expect(spares).toHaveLength(1);
     const encoded = Buffer.from(`x-access-token:${emulator.token}`).toString('base64');
-    for (const config of [path.join(cache.mirrorDirFor(cloneUrl), 'config'), path.join(dir, '.git', 'config')]) {
+    for (const config of [
+      path.join(cache.mirrorDirFor(cloneUrl), 'config'),
+      path.join(dir, '.git', 'config'),
+      ...spares,
+    ]) {
       const text = await readFile(config, 'utf8');
       expect(text).not.toContain(emulator.token);
       expect(text).not.toContain(encoded);
@@ -116,6 +124,88 @@ describe('mirror clone cache (GitHub emulator)', () => {
     const heads = await Promise.all(dirs.map(headOf));
     expect(new Set(heads).size).toBe(1);
     for (const dir of dirs) expect((await simpleGit(dir).status()).isClean()).toBe(true);
+  });
+
+  it('parks a spare after a clone; the next clone takes it over at the fetched tip, independent of all others', async () => {
+    const cache = createMirrorCache({ token: emulator.token, cacheDir: fresh('cache') });
+    const sparesDir = cache.mirrorDirFor(cloneUrl).replace(/\.git$/, '.spares');
+    const first = fresh();
+    expect((await cache.clone({ url: cloneUrl, dir: first, branch: 'main' })).spareUsed).toBe(false);
+    await cache.idle();
+    const [spare] = await readdir(sparesDir);
+    expect(spare).toMatch(/^main-[0-9a-f]{12}$/);
+    // What the agent or the tests do in one workspace reaches neither the spare nor the next workspace.
+    await writeFile(path.join(first, 'src', 'calculator.js'), 'tampered\n');
+    const sha = await pushToMain('SPARE.md', 'after the spare was made\n');
+
+    const second = fresh();
+    const report = await cache.clone({ url: cloneUrl, dir: second, branch: 'main' });
+    expect(report).toMatchObject({ spareUsed: true, refreshed: true, mirrorCreated: false });
+    expect(await headOf(second)).toBe(sha);
+    expect(await readFile(path.join(second, 'SPARE.md'), 'utf8')).toBe('after the spare was made\n');
+    expect(await readFile(path.join(second, 'src', 'calculator.js'), 'utf8')).toContain('export function add');
+    expect((await simpleGit(second).status()).isClean()).toBe(true);
+    expect((await simpleGit(second).branch()).current).toBe('main');
+    expect((await simpleGit(second).remote(['get-url', 'origin']))?.trim()).toBe(cloneUrl);
+    expect((await simpleGit(second).raw(['rev-parse', 'origin/main'])).trim()).toBe(sha);
+    await expect(stat(path.join(second, '.git', 'objects', 'info', 'alternates'))).rejects.toThrow();
+
+    // A new spare replaces the one taken; changing the workspace leaves it untouched.
+    await cache.idle();
+    const parked = path.join(sparesDir, spare as string);
+    await writeFile(path.join(second, 'src', 'calculator.js'), 'tampered too\n');
+    expect(await headOf(parked)).toBe(sha);
+    expect((await simpleGit(parked).status()).isClean()).toBe(true);
+    const config = await readFile(path.join(parked, '.git', 'config'), 'utf8');
+    expect(config).not.toContain(emulator.token);
+    expect(config).not.toMatch(/extraheader/i);
+    expect((await simpleGit(parked).remote(['get-url', 'origin']))?.trim()).toBe(cloneUrl);
+  });
+
+  it('takes a spare over as exactly the tip: files planted in it, tracked or not, are gone', async () => {
+    const cache = createMirrorCache({ token: emulator.token, cacheDir: fresh('cache') });
+    const sparesDir = cache.mirrorDirFor(cloneUrl).replace(/\.git$/, '.spares');
+    await cache.clone({ url: cloneUrl, dir: fresh(), branch: 'main' });
+    await cache.idle();
+    const parked = path.join(sparesDir, (await readdir(sparesDir))[0] as string);
+    await writeFile(path.join(parked, 'src', 'calculator.js'), 'planted\n');
+    await writeFile(path.join(parked, 'planted.js'), 'planted\n');
+    await writeFile(path.join(parked, '.gitignore-planted'), 'x\n');
+    await mkdir(path.join(parked, 'node_modules', 'evil'), { recursive: true });
+    await writeFile(path.join(parked, 'node_modules', 'evil', 'index.js'), 'planted\n');
+
+    const next = fresh();
+    expect((await cache.clone({ url: cloneUrl, dir: next, branch: 'main' })).spareUsed).toBe(true);
+    expect(await readFile(path.join(next, 'src', 'calculator.js'), 'utf8')).toContain('export function add');
+    await expect(stat(path.join(next, 'planted.js'))).rejects.toThrow();
+    await expect(stat(path.join(next, '.gitignore-planted'))).rejects.toThrow();
+    await expect(stat(path.join(next, 'node_modules'))).rejects.toThrow();
+    expect((await simpleGit(next).status()).isClean()).toBe(true);
+    await cache.idle();
+  });
+
+  it('hands a spare to one clone only when clones race, and makes none when spares are off', async () => {
+    const cacheDir = fresh('cache');
+    const cache = createMirrorCache({ token: emulator.token, cacheDir });
+    await cache.clone({ url: cloneUrl, dir: fresh(), branch: 'main' });
+    await cache.idle();
+    const other = createMirrorCache({ token: emulator.token, cacheDir });
+    const dirs = Array.from({ length: 4 }, () => fresh());
+    const reports = await Promise.all(
+      dirs.map((dir, i) => (i % 2 === 0 ? cache : other).clone({ url: cloneUrl, dir, branch: 'main' })),
+    );
+    expect(reports.filter((r) => r.spareUsed)).toHaveLength(1);
+    const heads = await Promise.all(dirs.map(headOf));
+    expect(new Set(heads).size).toBe(1);
+    for (const dir of dirs) expect((await simpleGit(dir).status()).isClean()).toBe(true);
+    await Promise.all([cache.idle(), other.idle()]);
+
+    const plain = createMirrorCache({ token: emulator.token, cacheDir: fresh('cache'), spares: false });
+    await plain.clone({ url: cloneUrl, dir: fresh(), branch: 'main' });
+    await plain.idle();
+    const second = await plain.clone({ url: cloneUrl, dir: fresh(), branch: 'main' });
+    expect(second.spareUsed).toBe(false);
+    expect(await readdir(plain.cacheDir)).not.toContainEqual(expect.stringMatching(/\.spares$/));
   });
 
   it('reports a missing branch as not_found and a wrong token as unauthorized', async () => {

@@ -4,12 +4,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type SimpleGit, simpleGit } from 'simple-git';
 import { IntegrationError } from '../errors.js';
 import type { ChangedFile, CloneOptions, CommitAuthor, GitWorkspace } from '../git-workspace.js';
 import { type Logger, silentLogger } from '../logger.js';
-import { authorizationHeader, buildGitEnv, type GitHttpAuth } from './git-env.js';
-import { toGitError } from './git-errors.js';
+import { assertBranch, createGitRunner, type GitHttpAuth, httpOriginOf } from './git-env.js';
 import { parseNameStatus } from './name-status.js';
 
 /** Options of {@link createGitWorkspace}. */
@@ -26,38 +24,6 @@ export interface GitWorkspaceOptions {
   baseEnv?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Rejects branch names that git would read as options or that are obviously invalid. */
-function assertBranch(branch: string): void {
-  if (
-    branch === '' ||
-    branch.startsWith('-') ||
-    branch.includes('..') ||
-    /[\s~^:?*[\\\p{Cc}]/u.test(branch) ||
-    branch.endsWith('/') ||
-    branch.endsWith('.lock')
-  ) {
-    throw new IntegrationError('bad_input', `invalid branch name: ${JSON.stringify(branch)}`, { system: 'git' });
-  }
-}
-
-/** The `scheme://host[:port]` of an http(s) clone URL without credentials. */
-function originOf(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new IntegrationError('bad_input', 'clone URL is not a valid URL', { system: 'git' });
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new IntegrationError('bad_input', `clone URL must be http(s), got ${parsed.protocol}`, { system: 'git' });
-  }
-  if (parsed.username !== '' || parsed.password !== '') {
-    // Credentials in the URL would be written to .git/config.
-    throw new IntegrationError('bad_input', 'clone URL must not contain credentials', { system: 'git' });
-  }
-  return parsed.origin;
-}
-
 /**
  * Creates the git adapter. Methods throw `IntegrationError` (system `git`): `network`,
  * `unavailable`, `rate_limited`, `timeout` are retryable; `unauthorized`, `forbidden`,
@@ -72,48 +38,11 @@ function originOf(url: string): string {
  */
 export function createGitWorkspace(options: GitWorkspaceOptions): GitWorkspace {
   const logger = options.logger ?? silentLogger;
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  const baseEnv = options.baseEnv ?? process.env;
-  const header = authorizationHeader(options.token);
-  const secrets = [options.token, header, header.slice(header.lastIndexOf(' ') + 1)];
-
-  interface RunOptions {
-    /** Directory the command runs in (must exist). */
-    cwd: string;
-    /** Send the token to this remote. */
-    auth?: GitHttpAuth;
-    extraEnv?: Record<string, string>;
-    signal?: AbortSignal | undefined;
-  }
-
-  async function run<T>(operation: string, opts: RunOptions, fn: (git: SimpleGit) => Promise<T>): Promise<T> {
-    const { signal } = opts;
-    if (signal?.aborted) throw new IntegrationError('aborted', `git ${operation} aborted`, { system: 'git' });
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const abort = signal ? AbortSignal.any([signal, deadline]) : deadline;
-    const started = Date.now();
-    try {
-      const git = simpleGit({ baseDir: opts.cwd, abort, maxConcurrentProcesses: 2 }).env(
-        buildGitEnv(baseEnv, opts.auth, opts.extraEnv),
-      );
-      const result = await fn(git);
-      logger.debug({ operation, durationMs: Date.now() - started }, 'git command done');
-      return result;
-    } catch (err) {
-      const mapped = toGitError(err, {
-        operation,
-        aborted: signal?.aborted === true,
-        timedOut: deadline.aborted,
-        secrets,
-      });
-      logger.warn({ operation, code: mapped.code, durationMs: Date.now() - started }, 'git command failed');
-      throw mapped;
-    }
-  }
+  const run = createGitRunner({ ...options, logger });
 
   async function remoteAuth(dir: string): Promise<GitHttpAuth> {
     const url = (await run('remote get-url', { cwd: dir }, (git) => git.remote(['get-url', 'origin']))) ?? '';
-    return { origin: originOf(url.trim()), token: options.token };
+    return { origin: httpOriginOf(url.trim()), token: options.token };
   }
 
   /** Stages everything (untracked included, `.gitignore` respected) so diffs show what a commit would contain. */
@@ -124,7 +53,7 @@ export function createGitWorkspace(options: GitWorkspaceOptions): GitWorkspace {
   return {
     async clone({ url, dir, branch, depth = 1, signal }: CloneOptions) {
       assertBranch(branch);
-      const origin = originOf(url);
+      const origin = httpOriginOf(url);
       const target = path.resolve(dir);
       await mkdir(path.dirname(target), { recursive: true });
       await run('clone', { cwd: path.dirname(target), auth: { origin, token: options.token }, signal }, (git) =>
