@@ -9,6 +9,7 @@ import type { KhitomerConfig } from '@khitomer/config';
 import { createMetricsRegistry, type Logger, startMetricsServer } from '@khitomer/observability';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, createWorkspaceSlots, hostActivitiesOf, sharedActivitiesOf } from './activities/index.js';
+import { sweepOrphanWorkspaces } from './activities/workspace-owner.js';
 import { createAdapters, type WorkerAdapters } from './adapters.js';
 import { fetchSdkMetrics, installTemporalRuntime } from './temporal-runtime.js';
 import { createWorkerMetrics } from './worker-metrics.js';
@@ -121,6 +122,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const workers: Worker[] = [];
   try {
     const hostQueue = hostQueueName(config.temporal.taskQueue);
+    const orphans = await sweepOrphanWorkspaces(config.workspaceDir);
+    if (orphans.length > 0) log.info({ removed: orphans.length }, 'removed clones left by workers that are gone');
     const adapters = options.adapters ?? createAdapters(config, logger);
     const registry = createMetricsRegistry('worker');
     const metrics = createWorkerMetrics(registry);

@@ -267,6 +267,13 @@ describe('ImplementationWorkflow durability', () => {
     const logs = host.output.join('');
     expect(logs).toContain(`"jiraIssueKey":"${key}"`);
     for (const secret of stack.secretValues) expect(logs).not.toContain(secret);
+
+    // The killed worker's clone outlives it; the next worker started on this WORKSPACE_DIR removes it.
+    const orphan = (await readdir(stack.workspaceDir)).filter((name) => name.startsWith(`khitomer-${key}--`));
+    expect(orphan.filter((name) => name.endsWith('--a1'))).toHaveLength(1);
+    await startChildWorker(`${taskQueue}-restarted`);
+    const left = (await readdir(stack.workspaceDir)).filter((name) => name.startsWith(`khitomer-${key}--`));
+    expect(left).toEqual([]);
   });
 
   it('Jira and GitHub failing 30 % of calls with 500/429: the run completes with one PR and one final comment', async () => {
@@ -336,7 +343,8 @@ describe('ImplementationWorkflow durability', () => {
     await waitFor('the agent to be running', () => chatRequestsFor(key) >= 1, 60_000);
     expect((await handle.query(statusQuery)).stage).toBe('implementing');
     const workspaceEntries = (await readdir(stack.workspaceDir)).filter((name) => name.includes(key));
-    expect(workspaceEntries).toHaveLength(1);
+    // The clone and its owner record.
+    expect(workspaceEntries).toHaveLength(2);
 
     const cancelledAt = Date.now();
     await handle.cancel();
@@ -362,6 +370,44 @@ describe('ImplementationWorkflow durability', () => {
       );
     expect(cancelled).toHaveLength(1);
     expect(cancelled[0]?.text).toContain('was cancelled');
+    expect(stack.jira.getIssue(key).status).not.toBe('In Review');
+  });
+
+  it('cancel while the PR is being opened: the PR that still got opened is closed again, CANCELED', async () => {
+    const taskQueue = `durability-cancel-pr-${Date.now()}`;
+    await startInProcessWorker(taskQueue);
+    const summary = 'Fix add but cancel at the PR';
+    const key = seedTicket(summary);
+    stack.llm.addScenario(key, [{ toolCalls: [FIX_ADD] }, SCENARIO[3]!]);
+    // The PR creation is slow, so the cancel arrives while GitHub is creating it.
+    const pullPath = `/repos/${OWNER}/${REPO}/pulls`;
+    const postsBefore = stack.github.requests.filter('POST', pullPath).length;
+    cleanups.push(stack.github.faults.add({ method: 'POST', path: pullPath, latencyMs: 3_000, times: 1 }));
+    const handle = await client.workflow.start(IMPLEMENTATION_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId: `khitomer-${key}`,
+      args: [inputFor(key, summary)],
+    });
+    // Requests are logged as they arrive, before the latency: this one is in flight.
+    await waitFor(
+      'the PR creation to be in flight',
+      () => stack.github.requests.filter('POST', pullPath).length > postsBefore,
+      60_000,
+    );
+    expect((await handle.query(statusQuery)).stage).toBe('opening_pull_request');
+    await handle.cancel();
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const pulls = stack.github.pulls(OWNER, REPO).filter((p) => p.head.startsWith(`khitomer/${key}-`));
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]?.state).toBe('closed');
+    const comments = stack.jira.comments(key);
+    expect(comments.filter((c) => c.text.includes('was cancelled'))).toHaveLength(1);
     expect(stack.jira.getIssue(key).status).not.toBe('In Review');
   });
 });

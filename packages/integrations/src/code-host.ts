@@ -43,10 +43,10 @@ export interface CodeHost {
   findOpenPullRequest(repo: RepositoryRef, branch: string): Promise<PullRequestInfo | null>;
   /** Creates a PR; `conflict` when one already exists for the head. */
   createPullRequest(repo: RepositoryRef, pr: NewPullRequest): Promise<PullRequestInfo>;
-  /** Updates title/body of a PR. */
+  /** Updates title/body of a PR, or closes (`state: 'closed'`) or reopens it. */
   updatePullRequest(
     repo: RepositoryRef,
     number: number,
-    patch: { title?: string; body?: string },
+    patch: { title?: string; body?: string; state?: 'open' | 'closed' },
   ): Promise<PullRequestInfo>;
 }

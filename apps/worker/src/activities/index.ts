@@ -24,6 +24,7 @@ import { runStep } from './run-step.js';
 import { runTests } from './run-tests.js';
 import { keepHeartbeating, type StepContext } from './step-context.js';
 import { updateJira } from './update-jira.js';
+import { withdrawPullRequest } from './withdraw-pull-request.js';
 
 export type { ActivityDeps } from './activity-deps.js';
 export { toActivityFailure } from './error-mapping.js';
@@ -72,6 +73,8 @@ export function createActivities(deps: ActivityDeps): ImplementationActivities {
     openPullRequest: (input) =>
       runStep(deps, 'openPullRequest', input.jiraIssueKey, (ctx) => openPullRequest(deps, ctx, input)),
     updateJira: (input) => runStep(deps, 'updateJira', input.jiraIssueKey, (ctx) => updateJira(deps, ctx, input)),
+    withdrawPullRequest: (input) =>
+      runStep(deps, 'withdrawPullRequest', input.jiraIssueKey, (ctx) => withdrawPullRequest(deps, ctx, input)),
     prepareWorkspace: (input) =>
       hosted('prepareWorkspace', input.jiraIssueKey, input.workspace, (ctx) => prepareWorkspace(deps, ctx, input)),
     runTests: (input) => hosted('runTests', input.jiraIssueKey, input.workspace, (ctx) => runTests(deps, ctx, input)),

@@ -7,6 +7,7 @@ import type { PreparedWorkspace, PrepareWorkspaceInput } from '../workflows/acti
 import type { ActivityDeps } from './activity-deps.js';
 import type { StepContext } from './step-context.js';
 import { keepHeartbeating } from './step-context.js';
+import { claimWorkspace } from './workspace-owner.js';
 import { workspaceDirFor } from './workspace-path.js';
 
 /**
@@ -31,6 +32,8 @@ export async function prepareWorkspace(
   let files: string[];
   try {
     await rm(dir, { recursive: true, force: true });
+    // Named before anything lands in it, so a worker that dies mid-clone leaves a sweepable orphan.
+    await claimWorkspace(dir);
     repo = await deps.codeHost.getRepository(input.repository);
     if (repo.archived) {
       throw ApplicationFailure.nonRetryable(

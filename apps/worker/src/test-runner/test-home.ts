@@ -7,19 +7,10 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isProcessAlive } from '../process-liveness.js';
 
 /** Name prefix of test HOMEs: `khitomer-test-home-<pid>-<random>`. */
 export const TEST_HOME_PREFIX = 'khitomer-test-home-';
-
-/** True when a process with `pid` exists (in this PID namespace). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the test HOMEs in `parent` left by processes that no longer run. HOMEs of live processes
@@ -38,7 +29,7 @@ export async function sweepOrphanTestHomes(parent: string = tmpdir()): Promise<s
     const match = name.startsWith(TEST_HOME_PREFIX) ? /^(\d+)-/.exec(name.slice(TEST_HOME_PREFIX.length)) : null;
     if (!match) continue;
     const pid = Number(match[1]);
-    if (pid === process.pid || isAlive(pid)) continue;
+    if (pid === process.pid || isProcessAlive(pid)) continue;
     const dir = path.join(parent, name);
     try {
       await rm(dir, { recursive: true, force: true });

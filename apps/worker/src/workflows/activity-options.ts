@@ -40,6 +40,15 @@ function retry(t: WorkflowTimeouts, maximumAttempts: number | undefined): Activi
   };
 }
 
+/**
+ * `openPullRequest`: as {@link externalCallOptions}, but a cancel waits for a call in flight to end
+ * instead of abandoning it, so the workflow learns of a PR that was opened while the cancel
+ * arrived (and withdraws it).
+ */
+export function pullRequestCallOptions(t: WorkflowTimeouts): ActivityOptions {
+  return { ...externalCallOptions(t), cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED };
+}
+
 /** `notifyJira`, `openPullRequest`, `updateJira`: shared queue, retried for up to 30 min. */
 export function externalCallOptions(t: WorkflowTimeouts): ActivityOptions {
   return {

@@ -147,6 +147,14 @@ export interface PullRequestRef {
   reused: boolean;
 }
 
+/** Input of `withdrawPullRequest`. */
+export interface WithdrawPullRequestInput {
+  jiraIssueKey: string;
+  repository: RepositoryRef;
+  /** The PR this run opened (not one it reused). */
+  pullRequestNumber: number;
+}
+
 /** Input of `updateJira`: the single final comment, remote link and review transition. */
 export interface UpdateJiraInput {
   jiraIssueKey: string;
@@ -193,6 +201,11 @@ export interface SharedActivities {
   notifyJira(input: NotifyJiraInput): Promise<void>;
   openPullRequest(input: OpenPullRequestInput): Promise<PullRequestRef>;
   updateJira(input: UpdateJiraInput): Promise<void>;
+  /**
+   * Closes the PR this run opened while a cancel was arriving (no PR may stay open after a
+   * cancel). Idempotent.
+   */
+  withdrawPullRequest(input: WithdrawPullRequestInput): Promise<void>;
 }
 
 /** Activities bound to the worker holding the clone (its own task queue). */
@@ -209,7 +222,13 @@ export interface HostActivities {
 export type ImplementationActivities = SharedActivities & HostActivities;
 
 /** Activity names: part of the contract (PRODUCT.md §5.1). */
-export const SHARED_ACTIVITY_NAMES = ['getHostQueue', 'notifyJira', 'openPullRequest', 'updateJira'] as const;
+export const SHARED_ACTIVITY_NAMES = [
+  'getHostQueue',
+  'notifyJira',
+  'openPullRequest',
+  'updateJira',
+  'withdrawPullRequest',
+] as const;
 
 /** Names of the clone-bound activities (host queue). */
 export const HOST_ACTIVITY_NAMES = [

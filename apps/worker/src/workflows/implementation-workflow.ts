@@ -24,6 +24,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -36,6 +37,7 @@ import {
   type HostActivityName,
   hostActivityOptions,
   hostQueueLookupOptions,
+  pullRequestCallOptions,
   resolveTimeouts,
 } from './activity-options.js';
 import type {
@@ -52,6 +54,8 @@ import { RunState } from './run-state.js';
 
 /** Default number of fresh-clone attempts. */
 const DEFAULT_WORKSPACE_ATTEMPTS = 3;
+/** Patch id of closing a PR opened while a cancel arrived (histories from before it never do). */
+const WITHDRAW_PULL_REQUEST_PATCH = 'withdraw-pull-request-on-cancel';
 
 /** What one successful attempt on a host produced. */
 interface HostWork {
@@ -138,6 +142,9 @@ export async function ImplementationWorkflow(
 
   const shared = proxyActivities<SharedActivities>(externalCallOptions(timeouts));
   const { getHostQueue } = proxyActivities<SharedActivities>(hostQueueLookupOptions(timeouts));
+  const { openPullRequest } = proxyActivities<SharedActivities>(pullRequestCallOptions(timeouts));
+  /** The PR this run created (not reused), once `openPullRequest` returned it. */
+  let createdPullRequest: number | undefined;
 
   async function awaitApproval(): Promise<void> {
     enter('awaiting_approval');
@@ -264,7 +271,7 @@ export async function ImplementationWorkflow(
     const draft = !work.final.passed || work.commit.tamperingWarnings.length > 0;
 
     enter('opening_pull_request');
-    const pullRequest = await shared.openPullRequest({
+    const pullRequest = await openPullRequest({
       jiraIssueKey: input.jiraIssueKey,
       summary: input.summary,
       jiraUrl: `${options.jiraBaseUrl.replace(/\/+$/, '')}/browse/${input.jiraIssueKey}`,
@@ -283,6 +290,7 @@ export async function ImplementationWorkflow(
       agentTokensUsed: work.implementation.tokensUsed,
     });
     state.pullRequestUrl = pullRequest.url;
+    if (!pullRequest.reused) createdPullRequest = pullRequest.number;
 
     enter('updating_jira');
     await shared.updateJira({
@@ -312,6 +320,20 @@ export async function ImplementationWorkflow(
     if (verdict.kind === 'cancelled') {
       state.error = 'cancelled';
       enter('cancelled');
+      // The cancel arrived while the PR was being opened (that call was let finish): no PR may
+      // stay open after a cancel.
+      if (createdPullRequest !== undefined && patched(WITHDRAW_PULL_REQUEST_PATCH)) {
+        const pullRequestNumber = createdPullRequest;
+        await CancellationScope.nonCancellable(() =>
+          shared.withdrawPullRequest({
+            jiraIssueKey: input.jiraIssueKey,
+            repository: input.repository,
+            pullRequestNumber,
+          }),
+        ).catch((withdrawErr: unknown) =>
+          log.warn('could not close the pull request opened as the cancel arrived', { error: String(withdrawErr) }),
+        );
+      }
       await CancellationScope.nonCancellable(() => shared.notifyJira({ ...ids, event: { kind: 'cancelled' } })).catch(
         (notifyErr: unknown) => log.warn('could not tell Jira about the cancel', { error: String(notifyErr) }),
       );

@@ -228,6 +228,7 @@ export function createGitHubCodeHost(options: GitHubCodeHostOptions): CodeHost {
           pull_number: number,
           ...(patch.title === undefined ? {} : { title: patch.title }),
           ...(patch.body === undefined ? {} : { body: patch.body }),
+          ...(patch.state === undefined ? {} : { state: patch.state }),
           request: { signal },
         }),
       );
