@@ -1,5 +1,6 @@
 /** Wall-clock helpers of the benchmark. */
 import { performance } from 'node:perf_hooks';
+import { delay } from '@khitomer/integrations';
 
 /** Milliseconds on a monotonic clock (not the epoch). */
 export function now(): number {
@@ -17,20 +18,4 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: n
  * Resolves after `ms` milliseconds, or rejects with the signal's reason as soon as `signal` aborts.
  * @throws the abort reason.
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export const sleep: (ms: number, signal?: AbortSignal) => Promise<void> = delay;

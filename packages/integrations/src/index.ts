@@ -15,5 +15,5 @@ export * from './linked-abort-signal.js';
 export * from './llm/index.js';
 export * from './llm-client.js';
 export type { Logger } from './logger.js';
-export type { RetryPolicy } from './retry.js';
+export { delay, type RetryPolicy } from './retry.js';
 export * from './untrusted-text.js';

@@ -45,18 +45,19 @@ export interface WithRetryOptions {
 }
 
 /**
- * Sleeps `ms` milliseconds. Throws `IntegrationError('aborted')` (not retryable) when `signal`
- * fires first.
+ * Resolves after `ms` milliseconds, or rejects with the signal's reason as soon as `signal` aborts
+ * (at once when it already has). Leaves no timer or listener behind.
+ * @throws the abort reason.
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new IntegrationError('aborted', 'operation aborted'));
+      reject(signal.reason);
       return;
     }
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new IntegrationError('aborted', 'operation aborted'));
+      reject(signal?.reason);
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -64,6 +65,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * Sleeps `ms` milliseconds. Throws `IntegrationError('aborted')` (not retryable) when `signal`
+ * fires first.
+ */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, signal);
+  } catch {
+    throw new IntegrationError('aborted', 'operation aborted');
+  }
 }
 
 /** Backoff before retry number `attempt` (0-based): exponential, capped, with equal jitter. Pure; never throws. */

@@ -5,6 +5,7 @@
 import type { ImplementationPlan } from '@khitomer/contracts';
 import type { FenceOptions } from '@khitomer/integrations';
 import {
+  delay,
   type IntegrationError,
   isIntegrationError,
   type LlmChatResponse,
@@ -147,7 +148,7 @@ export function createPlanner(options: PlannerOptions): Planner {
     maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
     maxCompletionTokens: options.maxCompletionTokens ?? DEFAULTS.maxCompletionTokens,
     temperature: options.temperature,
-    sleep: options.sleep ?? abortableSleep,
+    sleep: options.sleep ?? delay,
     random: options.random ?? Math.random,
     fence: options.fence ?? {},
   };
@@ -350,22 +351,4 @@ function rejectedError(err: unknown, tokensUsed: number): PlanningError {
     reason = reasons[err.code] ?? `The language model service refused the planning request${status}.`;
   }
   return new PlanningError('llm_rejected', reason, { retryable: false, tokensUsed, cause: err });
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

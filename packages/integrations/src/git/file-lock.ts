@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import os from 'node:os';
+import { delay } from '../retry.js';
 
 /** Options of {@link withFileLock}. Durations in milliseconds. */
 export interface FileLockOptions {
@@ -62,24 +63,6 @@ async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
       return false;
     }
   }
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 async function acquire(
