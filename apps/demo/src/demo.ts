@@ -2,12 +2,12 @@ import { loadConfig } from '@khitomer/config';
 import { statusQuery, type WorkflowStatus, workflowIdFor } from '@khitomer/contracts';
 import { startLeader } from '@khitomer/leader';
 import { createLogger } from '@khitomer/observability';
+import { freeLoopbackPort } from '@khitomer/testkit';
 import { CALCULATOR_TICKET, calculatorFixScenario } from '@khitomer/testkit/scenarios';
 import { startEmulatorStack } from '@khitomer/testkit/stack';
 import { startDevServer } from '@khitomer/testkit/temporal';
 import { startWorkerRuntime } from '@khitomer/worker';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { freePort } from './free-port.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -46,7 +46,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     out('Khitomer demo: a Jira ticket becomes a pull request.');
     out(`${elapsed()}  starting the Temporal dev server (with Web UI)…`);
-    const uiPort = await freePort();
+    const uiPort = await freeLoopbackPort();
     const temporal = await startDevServer({ env: options.env, ui: true, uiPort });
     cleanups.push(() => temporal.stop());
     out(`${elapsed()}  Temporal at ${temporal.address}, Web UI at ${temporal.uiUrl}`);
@@ -73,9 +73,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       TASK_QUEUE: 'khitomer-demo',
-      REST_PORT: String(await freePort()),
-      GRPC_PORT: String(await freePort()),
-      METRICS_PORT: String(await freePort()),
+      REST_PORT: String(await freeLoopbackPort()),
+      GRPC_PORT: String(await freeLoopbackPort()),
+      METRICS_PORT: String(await freeLoopbackPort()),
       JIRA_POLL_INTERVAL: '1s',
       LOG_LEVEL: options.env.LOG_LEVEL ?? 'error',
       ...(realModel

@@ -4,8 +4,8 @@
  * configuration serves `/health` and SIGTERM stops it cleanly.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freeLoopbackPort } from '@khitomer/testkit';
 import { startEmulatorStack } from '@khitomer/testkit/stack';
 import { describe, inject, it } from 'vitest';
 
@@ -47,17 +47,6 @@ function startLeaderProcess(
   return { child, finished };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 describe.concurrent('pnpm start:leader', () => {
   it('with an empty environment exits 2 listing every missing variable', async ({ expect }) => {
     const { finished } = startLeaderProcess({});
@@ -89,7 +78,7 @@ describe.concurrent('pnpm start:leader', () => {
 
   it('with a valid configuration serves /health and stops cleanly on SIGTERM', async ({ expect }) => {
     const stack = await startEmulatorStack();
-    const [restPort, grpcPort] = [await freePort(), await freePort()];
+    const [restPort, grpcPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
     const { child, finished } = startLeaderProcess(
       {
         ...stack.env,

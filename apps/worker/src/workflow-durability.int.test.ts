@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@khitomer/config';
 import {
@@ -16,6 +15,7 @@ import {
   type WorkflowTimeouts,
 } from '@khitomer/contracts';
 import { createLogger } from '@khitomer/observability';
+import { freeLoopbackPort } from '@khitomer/testkit';
 import { type EmulatorStack, startEmulatorStack } from '@khitomer/testkit/stack';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
@@ -102,22 +102,11 @@ async function startInProcessWorker(taskQueue: string): Promise<WorkerRuntime> {
   return runtime;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** Runs `pnpm start:worker`'s command as a child and waits for its "worker started" line. */
 async function startChildWorker(
   taskQueue: string,
 ): Promise<{ child: ChildProcess; hostQueue: string; metricsUrl: string; output: string[] }> {
-  const metricsPort = await freePort();
+  const metricsPort = await freeLoopbackPort();
   const child = spawn(
     process.execPath,
     ['--conditions=@khitomer/source', '--import', 'tsx', 'apps/worker/src/main.ts'],

@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { freeLoopbackPort } from '@khitomer/testkit';
 import { type EmulatorStack, startEmulatorStack } from '@khitomer/testkit/stack';
 import { Connection, Client as TemporalClient } from '@temporalio/client';
 import fc from 'fast-check';
@@ -20,7 +21,7 @@ import {
   REST_ERROR_CODES,
   restRequest,
 } from './fuzz-arbitraries.js';
-import { freePort, type ServiceProcess, startServiceProcess } from './service-process.js';
+import { type ServiceProcess, startServiceProcess } from './service-process.js';
 
 const API_TOKEN = 'leader-fuzz-token-0123456789';
 const PROJECT = 'FUZ';
@@ -51,8 +52,8 @@ beforeAll(async () => {
   stack = await startEmulatorStack({ jira: { projects: [{ key: PROJECT, name: 'Fuzzing' }] } });
   // Not in the ready status: only the API starts runs here.
   knownKey = stack.jira.seedIssue({ summary: 'Fix add', projectKey: PROJECT, repository: 'acme/calculator' });
-  restPort = await freePort();
-  const grpcPort = await freePort();
+  restPort = await freeLoopbackPort();
+  const grpcPort = await freeLoopbackPort();
   grpcAddress = `127.0.0.1:${grpcPort}`;
   taskQueue = `leader-fuzz-${restPort}`;
   const env = {
@@ -68,7 +69,7 @@ beforeAll(async () => {
   };
   connection = await Connection.connect({ address: inject('temporalAddress') });
   leader = startServiceProcess('leader', { ...env, REST_PORT: String(restPort), GRPC_PORT: String(grpcPort) });
-  worker = startServiceProcess('worker', { ...env, METRICS_PORT: String(await freePort()) });
+  worker = startServiceProcess('worker', { ...env, METRICS_PORT: String(await freeLoopbackPort()) });
   await Promise.all([
     leader.waitForLog('the leader to start', (l) => l.msg === 'leader started'),
     worker.waitForLog('the worker to start', (l) => l.msg === 'worker started'),

@@ -7,10 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { freeLoopbackPort } from '@khitomer/testkit';
 import type { FixtureName } from '@khitomer/testkit/fixtures';
 import { type EmulatorStack, startEmulatorStack } from '@khitomer/testkit/stack';
 import { Client, Connection } from '@temporalio/client';
-import { freePort, type ServiceProcess, startServiceProcess } from './service-process.js';
+import { type ServiceProcess, startServiceProcess } from './service-process.js';
 
 export const OWNER = 'acme';
 export const REPO = 'calculator';
@@ -192,7 +193,11 @@ export async function startSecurityWorld(options: SecurityWorldOptions): Promise
     jira: { projects: [{ key: project, name: `Security ${options.name}` }] },
   });
   const taskQueue = `security-${options.name}-${project}`;
-  const [restPort, grpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const [restPort, grpcPort, metricsPort] = [
+    await freeLoopbackPort(),
+    await freeLoopbackPort(),
+    await freeLoopbackPort(),
+  ];
   const env = {
     ...stack.env,
     TEMPORAL_ADDRESS: options.temporalAddress,
