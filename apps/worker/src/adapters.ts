@@ -1,27 +1,20 @@
 /** The real adapters of a worker, built from its configuration. */
 import type { KhitomerConfig } from '@khitomer/config';
 import {
-  type CodeHost,
-  createGitHubCodeHost,
   createGitWorkspace,
-  createJiraIssueTracker,
   createMirrorCache,
-  createOpenAiLlmClient,
+  createServiceAdapters,
   type GitWorkspace,
-  type IssueTracker,
-  type LlmClient,
   type MirrorCache,
+  type ServiceAdapters,
   withMirrorCache,
 } from '@khitomer/integrations';
 import type { Logger } from '@khitomer/observability';
 import { mirrorCacheDirFor } from './activities/workspace-path.js';
 
 /** The outside systems a worker talks to. */
-export interface WorkerAdapters {
-  issueTracker: IssueTracker;
-  codeHost: CodeHost;
+export interface WorkerAdapters extends ServiceAdapters {
   git: GitWorkspace;
-  llm: LlmClient;
   /** The clone cache behind `git.clone`, when there is one (its `idle()` lets tests and benchmarks wait for spares). */
   mirrorCache?: MirrorCache;
 }
@@ -41,24 +34,8 @@ export function createAdapters(config: KhitomerConfig, logger: Logger): WorkerAd
     logger: gitLogger,
   });
   return {
-    issueTracker: createJiraIssueTracker({
-      baseUrl: config.jira.baseUrl,
-      username: config.jira.username,
-      apiToken: config.jira.token,
-      logger: logger.child({ component: 'jira' }),
-    }),
-    codeHost: createGitHubCodeHost({
-      apiUrl: config.github.apiUrl,
-      token: config.github.token,
-      logger: logger.child({ component: 'github' }),
-    }),
+    ...createServiceAdapters(config, (component) => logger.child({ component })),
     git: withMirrorCache(createGitWorkspace({ token: config.github.token, logger: gitLogger }), mirrorCache, gitLogger),
     mirrorCache,
-    llm: createOpenAiLlmClient({
-      apiKey: config.llm.apiKey,
-      model: config.llm.model,
-      ...(config.llm.baseUrl ? { baseUrl: config.llm.baseUrl } : {}),
-      logger: logger.child({ component: 'llm' }),
-    }),
   };
 }

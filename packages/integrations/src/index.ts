@@ -16,4 +16,5 @@ export * from './llm/index.js';
 export * from './llm-client.js';
 export type { Logger } from './logger.js';
 export { delay, type RetryPolicy } from './retry.js';
+export * from './service-adapters.js';
 export * from './untrusted-text.js';
